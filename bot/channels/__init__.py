@@ -1,0 +1,1 @@
+"""Channel adapters: platform payloads in, engine events; engine replies out, platform calls."""

@@ -1,0 +1,127 @@
+"""The `putokaz` command: a thin click group over library functions.
+
+Run `putokaz COMMAND --help` for examples.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from bot.config import ConfigError, load_config
+
+
+class Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="putokaz")
+def main() -> None:
+    """Putokaz: rights information, the reflection period and the hotline, on
+    Telegram, Viber and a web chat, without storing who anyone is.
+
+    \b
+    Examples:
+      putokaz serve            # web chat at http://127.0.0.1:8080
+      putokaz check            # load and lint flows/ and locales/
+      putokaz chat --lang en   # talk to the bot in this terminal
+    """
+
+
+@main.command()
+@click.option("--flows", "flows_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--locales", "locales_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(flows_dir: Path | None, locales_dir: Path | None, strict: bool) -> None:
+    """Load and lint the flows (and catalogs); exit 1 on errors.
+
+    Each problem is printed as `flows/FILE.yaml:LINE: problem — fix`, one per
+    line, so CI logs and editors can jump to it.
+
+    \b
+    Examples:
+      putokaz check
+      putokaz check --flows tests/fixtures/flows/broken/missing_target
+    """
+    from bot.checks import run_checks
+
+    config = _config()
+    problems, summary = run_checks(flows_dir or config.flows_dir, locales_dir or config.locales_dir)
+    for problem in problems:
+        click.echo(str(problem), err=False)
+    errors = [p for p in problems if p.severity.value == "error" or strict]
+    if errors:
+        click.echo(f"{len(errors)} error(s); {summary}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {summary}")
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (PUTOKAZ_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (PUTOKAZ_PORT, default 8080).")
+def serve(host: str | None, port: int | None) -> None:
+    """Start the web chat, webhooks, and Telegram polling when configured.
+
+    \b
+    Examples:
+      putokaz serve
+      PUTOKAZ_TELEGRAM_TOKEN=123:ABC putokaz serve      # Telegram by long polling
+      putokaz serve --host 0.0.0.0 --port 9000
+    """
+    from bot.web.app import run
+
+    config = _config()
+    run(config, host=host, port=port)
+
+
+@main.command()
+@click.option("--lang", default=None, help="Language code, e.g. en, sr-Latn, fa.")
+def chat(lang: str | None) -> None:
+    """Talk to the bot in this terminal, through the same engine.
+
+    Type the number of a button; `b` back, `m` menu, `q` quick exit.
+
+    \b
+    Examples:
+      putokaz chat
+      putokaz chat --lang fa
+    """
+    from bot.terminal import run_terminal_chat
+
+    asyncio.run(run_terminal_chat(_config(), lang))
+
+
+@main.command()
+def purge() -> None:
+    """Delete sessions idle longer than PUTOKAZ_SESSION_TTL, now.
+
+    \b
+    Example:
+      putokaz purge
+    """
+    from bot.runtime import open_store
+
+    config = _config()
+
+    async def go() -> int:
+        import time
+
+        store = open_store(config)
+        try:
+            return await store.purge(time.time())
+        finally:
+            await store.close()
+
+    click.echo(f"purged {asyncio.run(go())} idle session(s)")
+
+
+def _config():  # type: ignore[no-untyped-def]
+    try:
+        return load_config()
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None

@@ -1,0 +1,110 @@
+"""Settings from the environment (and `.env` when present), validated once.
+
+Names and defaults are listed in README.md and deploy/.env.example.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
+DEFAULT_VIBER_API_URL = "https://chatapi.viber.com/pa"
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class ConfigError(Exception):
+    """A setting has a value Putokaz cannot use; the message names it and the fix."""
+
+
+@dataclass(frozen=True)
+class Config:
+    data_dir: Path = Path("var")
+    flows_dir: Path = PROJECT_ROOT / "flows"
+    locales_dir: Path = PROJECT_ROOT / "locales"
+    host: str = "127.0.0.1"
+    port: int = 8080
+    session_ttl: int = 24 * 3600
+    pepper: str | None = None
+    telegram_token: str | None = None
+    telegram_secret: str | None = None
+    telegram_api_url: str = DEFAULT_TELEGRAM_API_URL
+    viber_token: str | None = None
+    viber_api_url: str = DEFAULT_VIBER_API_URL
+    public_url: str | None = None
+    redis_url: str | None = None
+    handoff_webhook: str | None = None
+    exit_url: str = "https://www.google.com/search?q=weather"
+    log_file: Path | None = None
+    extra: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def database(self) -> Path:
+        return self.data_dir / "putokaz.db"
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """KEY=VALUE lines of a .env file; comments and blank lines skipped."""
+    values: dict[str, str] = {}
+    if not path.is_file():
+        return values
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        values[key.strip()] = value.strip().strip('"').strip("'")
+    return values
+
+
+def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number — e.g. {name}={default}") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is outside {low}..{high} — e.g. {name}={default}")
+    return value
+
+
+def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Config:
+    """Build the configuration from `env` (default: os.environ over `.env`)."""
+    if env is None:
+        merged = read_dotenv(dotenv or Path(".env"))
+        merged.update(os.environ)
+        env = merged
+
+    def get(name: str) -> str | None:
+        value = env.get(name)
+        return value if value else None
+
+    public_url = get("PUTOKAZ_PUBLIC_URL")
+    if public_url and not public_url.startswith("https://"):
+        raise ConfigError(
+            f"PUTOKAZ_PUBLIC_URL={public_url!r} must start with https:// "
+            "(Telegram and Viber only call HTTPS webhooks)"
+        )
+    return Config(
+        data_dir=Path(get("PUTOKAZ_DATA") or "var"),
+        flows_dir=Path(get("PUTOKAZ_FLOWS") or PROJECT_ROOT / "flows"),
+        locales_dir=Path(get("PUTOKAZ_LOCALES") or PROJECT_ROOT / "locales"),
+        host=get("PUTOKAZ_HOST") or "127.0.0.1",
+        port=_int(env, "PUTOKAZ_PORT", 8080, 0, 65535),
+        session_ttl=_int(env, "PUTOKAZ_SESSION_TTL", 24 * 3600, 60, 30 * 24 * 3600),
+        pepper=get("PUTOKAZ_PEPPER"),
+        telegram_token=get("PUTOKAZ_TELEGRAM_TOKEN"),
+        telegram_secret=get("PUTOKAZ_TELEGRAM_SECRET"),
+        telegram_api_url=get("PUTOKAZ_TELEGRAM_API_URL") or DEFAULT_TELEGRAM_API_URL,
+        viber_token=get("PUTOKAZ_VIBER_TOKEN"),
+        viber_api_url=get("PUTOKAZ_VIBER_API_URL") or DEFAULT_VIBER_API_URL,
+        public_url=public_url.rstrip("/") if public_url else None,
+        redis_url=get("PUTOKAZ_REDIS_URL"),
+        handoff_webhook=get("PUTOKAZ_HANDOFF_WEBHOOK"),
+        exit_url=get("PUTOKAZ_EXIT_URL") or "https://www.google.com/search?q=weather",
+        log_file=Path(p) if (p := get("PUTOKAZ_LOG_FILE")) else None,
+    )

@@ -1,0 +1,62 @@
+"""What a person can do, as seen by the engine.
+
+Free text is never passed in: `Text()` only says that some text arrived.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Start:
+    """Open the conversation; `payload` is a deep-link payload such as `fa-reflection`."""
+
+    payload: str | None = None
+
+
+@dataclass(frozen=True)
+class Choose:
+    """A tap on a button; the id may be stale or forged.
+
+    `node` is the node whose message carried the button, when the channel knows it,
+    so a button in an older message still does what it said.
+    """
+
+    option_id: str
+    node: str | None = None
+
+
+@dataclass(frozen=True)
+class Text:
+    """The person typed something instead of tapping; its content is not kept."""
+
+
+@dataclass(frozen=True)
+class Back:
+    pass
+
+
+@dataclass(frozen=True)
+class Menu:
+    pass
+
+
+@dataclass(frozen=True)
+class Exit:
+    """Quick exit: clear what can be cleared and show one neutral message."""
+
+
+@dataclass(frozen=True)
+class Forget:
+    """Delete the session now."""
+
+
+@dataclass(frozen=True)
+class ChooseLanguage:
+    """Switch language (from a `/language` command or a language button)."""
+
+    code: str | None = None
+
+
+Event = Start | Choose | Text | Back | Menu | Exit | Forget | ChooseLanguage

@@ -1,0 +1,174 @@
+"""Checks on loaded flows that a person would feel: reachability, dead ends,
+the hotline within two taps, labels and screens that fit a phone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterator
+
+from bot.engine.choice_token import TELEGRAM_CALLBACK_LIMIT, encode_choice
+from bot.engine.model import LANGUAGE_OPTION_PREFIX, SOURCE_LANGUAGE, Action, Flows, NodeId
+from bot.engine.problems import Problem, Severity
+
+HOTLINE_MAX_TAPS = 2
+LABEL_LIMIT = 40
+SCREEN_LIMIT = 400
+TRANSLATED_SCREEN_LIMIT = 1000
+CLAIM = re.compile(
+    r"\b(right|rights|law|legal|article|art\.|permit|residence|compensation|expel\w*|"
+    r"punish\w*|entitled|days?)\b",
+    re.IGNORECASE,
+)
+
+
+def taps(flows: Flows, node_id: NodeId) -> Iterator[NodeId]:
+    """Nodes one tap away from `node_id` (Back is left out: it depends on history)."""
+    nav = flows.navigation
+    node = flows.node(node_id)
+    if node.languages:
+        yield node.languages
+    for option in flows.options_by_node[node_id].values():
+        if option.goto is not None:
+            yield option.goto
+        elif option.action is Action.HOTLINE:
+            yield nav.hotline
+        elif option.action is Action.MENU:
+            yield nav.menu
+        elif option.action is Action.EXIT:
+            yield nav.exited
+        elif option.action is Action.FORGET:
+            yield nav.forgotten
+
+
+def distances_to(flows: Flows, target: NodeId) -> dict[NodeId, int]:
+    """Fewest taps from each node to `target` (missing: unreachable)."""
+    reverse: dict[NodeId, set[NodeId]] = {n: set() for n in flows.nodes}
+    for node_id in flows.nodes:
+        for nxt in taps(flows, node_id):
+            reverse[nxt].add(node_id)
+    distance = {target: 0}
+    queue = deque([target])
+    while queue:
+        here = queue.popleft()
+        for before in reverse[here]:
+            if before not in distance:
+                distance[before] = distance[here] + 1
+                queue.append(before)
+    return distance
+
+
+def reachable(flows: Flows) -> set[NodeId]:
+    nav = flows.navigation
+    seen = {nav.start, nav.exited, nav.forgotten}
+    queue = deque(seen)
+    while queue:
+        for nxt in taps(flows, queue.popleft()):
+            if nxt not in seen:
+                seen.add(nxt)
+                queue.append(nxt)
+    return seen
+
+
+def lint(flows: Flows) -> list[Problem]:
+    """Every structural and content problem, errors and warnings."""
+    return [
+        *_unreachable(flows),
+        *_dead_ends(flows),
+        *_hotline_distance(flows),
+        *_labels(flows),
+        *_screens(flows),
+        *_sources(flows),
+    ]
+
+
+def _unreachable(flows: Flows) -> Iterator[Problem]:
+    seen = reachable(flows)
+    for node in flows.nodes.values():
+        if node.id not in seen:
+            yield Problem(
+                node.location,
+                f'node "{node.id}" cannot be reached from "{flows.navigation.start}" — '
+                "add a button that goes to it, or delete it",
+            )
+
+
+def _dead_ends(flows: Flows) -> Iterator[Problem]:
+    for node in flows.nodes.values():
+        if node.id == flows.navigation.exited:
+            continue
+        if not flows.options_by_node[node.id] and not node.languages:
+            yield Problem(
+                node.location,
+                f'node "{node.id}" is a dead end: no buttons and `footer: false` — '
+                "add an option (at least back to the menu) or drop `footer: false`",
+            )
+
+
+def _hotline_distance(flows: Flows) -> Iterator[Problem]:
+    distance = distances_to(flows, flows.navigation.hotline)
+    for node in flows.nodes.values():
+        if node.id == flows.navigation.exited:
+            continue
+        taps_needed = distance.get(node.id)
+        if taps_needed is None or taps_needed > HOTLINE_MAX_TAPS:
+            shown = "cannot reach it" if taps_needed is None else f"needs {taps_needed} taps"
+            yield Problem(
+                node.location,
+                f'from "{node.id}" the hotline ({flows.navigation.hotline}) {shown}; '
+                f"the limit is {HOTLINE_MAX_TAPS} — keep the footer or add a hotline button",
+            )
+
+
+def _labels(flows: Flows) -> Iterator[Problem]:
+    for node in flows.nodes.values():
+        for option in node.options:
+            size = len(option.label)
+            if size > LABEL_LIMIT:
+                yield Problem(
+                    option.location,
+                    f'label of option "{option.id}" has {size} characters, over the limit of '
+                    f"{LABEL_LIMIT} (buttons on Telegram and Viber cut it) — shorten it",
+                )
+            token = encode_choice(node.id, option.id)
+            if len(token.encode()) > TELEGRAM_CALLBACK_LIMIT:
+                yield Problem(
+                    option.location,
+                    f'button "{token}" is {len(token.encode())} bytes, over Telegram\'s '
+                    f"callback_data limit of {TELEGRAM_CALLBACK_LIMIT} — "
+                    "shorten the node or option id",
+                )
+        if node.languages:
+            for language in flows.languages:
+                token = encode_choice(node.id, LANGUAGE_OPTION_PREFIX + language.code)
+                if len(token.encode()) > TELEGRAM_CALLBACK_LIMIT:
+                    yield Problem(node.location, f'language button "{token}" is too long')
+
+
+def _screens(flows: Flows) -> Iterator[Problem]:
+    for language, table in flows.texts.items():
+        limit = SCREEN_LIMIT if language == SOURCE_LANGUAGE else TRANSLATED_SCREEN_LIMIT
+        for node in flows.nodes.values():
+            size = sum(len(table[key].value) for key in node.say_keys)
+            if size > limit:
+                where = "" if language == SOURCE_LANGUAGE else f" in {language}"
+                yield Problem(
+                    node.location,
+                    f'screen "{node.id}"{where} has {size} characters, over the budget of '
+                    f"{limit} for a small phone screen — shorten it or split it into two nodes",
+                )
+
+
+def _sources(flows: Flows) -> Iterator[Problem]:
+    for node in flows.nodes.values():
+        if node.source:
+            continue
+        claim = next((m.group(0) for t in node.say for m in [CLAIM.search(t)] if m), None)
+        if claim:
+            yield Problem(
+                node.location,
+                f'node "{node.id}" states a right, a period or a legal fact ("{claim}…") but '
+                "has no `source:` — add the source from CONTENT.md",
+                Severity.ERROR,
+            )

@@ -1,0 +1,47 @@
+"""The conversation state a store keeps between events.
+
+Only what the engine needs: no name, no chat id, nothing the person typed.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+
+from bot.engine.model import NodeId
+
+BACK_STACK_LIMIT = 8
+MESSAGE_ID_LIMIT = 60
+TOPIC_LIMIT = 12
+
+
+@dataclass(frozen=True)
+class Session:
+    language: str | None = None
+    node: NodeId | None = None
+    back: tuple[NodeId, ...] = ()
+    topics: tuple[str, ...] = ()
+    message_ids: tuple[int, ...] = ()
+    created: float = 0.0
+    updated: float = 0.0
+
+    def with_messages(self, *message_ids: int) -> Session:
+        """Remember the platform ids of messages in this chat (quick exit deletes them)."""
+        kept = (self.message_ids + tuple(message_ids))[-MESSAGE_ID_LIMIT:]
+        return replace(self, message_ids=kept)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), separators=(",", ":"))
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Session:
+        data = json.loads(raw)
+        return cls(
+            language=data.get("language"),
+            node=data.get("node"),
+            back=tuple(data.get("back", ())),
+            topics=tuple(data.get("topics", ())),
+            message_ids=tuple(data.get("message_ids", ())),
+            created=float(data.get("created", 0.0)),
+            updated=float(data.get("updated", 0.0)),
+        )

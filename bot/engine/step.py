@@ -1,0 +1,239 @@
+"""`step(flows, session, event, context)`: the whole conversation logic, pure.
+
+It never sends, stores, reads the clock or draws random numbers: the caller passes
+the time and a fresh hand-off code in `StepContext`, then sends and saves the result.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from bot.engine.events import (
+    Back,
+    Choose,
+    ChooseLanguage,
+    Event,
+    Exit,
+    Forget,
+    Menu,
+    Start,
+    Text,
+)
+from bot.engine.model import (
+    LANGUAGE_OPTION_PREFIX,
+    SOURCE_LANGUAGE,
+    Action,
+    Flows,
+    Node,
+    NodeId,
+    Option,
+)
+from bot.engine.payload import parse_payload
+from bot.engine.reply import Button, Effect, Handoff, Message, Reply
+from bot.engine.session import BACK_STACK_LIMIT, TOPIC_LIMIT, Session
+from bot.engine.texts import isolate
+
+NEUTRAL_FLOWS = frozenset({"welcome", "safety"})
+
+
+@dataclass(frozen=True)
+class StepContext:
+    now: float
+    handoff_code: str = "----"
+
+
+def step(
+    flows: Flows, session: Session | None, event: Event, context: StepContext
+) -> tuple[Session | None, Reply]:
+    """Apply one event; return the new session (None: delete it) and the reply."""
+    current = session or Session(created=context.now, updated=context.now)
+    current = replace(current, updated=context.now)
+    nav = flows.navigation
+    match event:
+        case Start(payload=payload):
+            return _start(flows, current, payload, context)
+        case Choose() if current.node not in flows.nodes:
+            return _start(flows, current, None, context)
+        case Choose(option_id=option_id, node=origin):
+            return _choose(flows, current, option_id, origin, context)
+        case Text():
+            return _show(flows, current, _here(flows, current), context, notice="free_text")
+        case Back():
+            return _back(flows, current, context)
+        case Menu():
+            return _menu(flows, current, context)
+        case ChooseLanguage(code=code):
+            if code and flows.language(code):
+                chosen = replace(current, language=code)
+                return _go(flows, chosen, nav.menu, context, remember=False)
+            return _go(flows, current, nav.start, context, remember=False)
+        case Exit():
+            return None, _ending(flows, current, nav.exited, (Effect.QUICK_EXIT, Effect.FORGET))
+        case Forget():
+            return None, _ending(flows, current, nav.forgotten, (Effect.FORGET,))
+    raise TypeError(f"step() got {event!r}, which is not an engine event")
+
+
+def render(flows: Flows, node_id: NodeId, language: str | None, code: str = "----") -> Reply:
+    """The reply showing `node_id` in `language` (tests and previews use this)."""
+    return _render(flows, flows.node(node_id), language or SOURCE_LANGUAGE, code, ())
+
+
+def _here(flows: Flows, session: Session) -> NodeId:
+    if session.node in flows.nodes:
+        return session.node  # type: ignore[return-value]
+    return flows.navigation.menu if session.language else flows.navigation.start
+
+
+def _start(
+    flows: Flows, session: Session, payload: str | None, context: StepContext
+) -> tuple[Session, Reply]:
+    wanted = parse_payload(payload)
+    if wanted.language and flows.language(wanted.language):
+        session = replace(session, language=wanted.language)
+    session = replace(session, back=())
+    topic = NodeId(f"{wanted.topic}.start") if wanted.topic else None
+    if topic in flows.nodes and topic is not None:
+        session = replace(session, back=(flows.navigation.menu,))
+        return _go(flows, session, topic, context, remember=False)
+    target = flows.navigation.menu if session.language else flows.navigation.start
+    return _go(flows, session, target, context, remember=False)
+
+
+def _choose(
+    flows: Flows, session: Session, option_id: str, origin: str | None, context: StepContext
+) -> tuple[Session | None, Reply]:
+    node_id = _here(flows, session)
+    if _offered_by(flows, origin, option_id):
+        node_id = NodeId(origin)  # type: ignore[arg-type]
+    node = flows.node(node_id)
+    if option_id.startswith(LANGUAGE_OPTION_PREFIX) and node.languages:
+        code = option_id.removeprefix(LANGUAGE_OPTION_PREFIX)
+        if flows.language(code):
+            chosen = replace(session, language=code, node=node_id)
+            return _go(flows, chosen, node.languages, context)
+    option = flows.options_by_node[node_id].get(option_id)  # type: ignore[arg-type]
+    if option is None or option.url is not None:
+        return _show(flows, session, _here(flows, session), context)
+    session = replace(session, node=node_id)
+    return _follow(flows, session, option, context)
+
+
+def _offered_by(flows: Flows, origin: str | None, option_id: str) -> bool:
+    """Whether the button really was on `origin` (a node of an older message)."""
+    if origin is None or origin not in flows.nodes:
+        return False
+    node = flows.node(NodeId(origin))
+    if option_id.startswith(LANGUAGE_OPTION_PREFIX):
+        return node.languages is not None
+    return option_id in flows.options_by_node[node.id]
+
+
+def _follow(
+    flows: Flows, session: Session, option: Option, context: StepContext
+) -> tuple[Session | None, Reply]:
+    nav = flows.navigation
+    if option.goto is not None:
+        return _go(flows, session, option.goto, context)
+    match option.action:
+        case Action.BACK:
+            return _back(flows, session, context)
+        case Action.MENU:
+            return _menu(flows, session, context)
+        case Action.HOTLINE:
+            return _go(flows, session, nav.hotline, context)
+        case Action.EXIT:
+            return None, _ending(flows, session, nav.exited, (Effect.QUICK_EXIT, Effect.FORGET))
+        case Action.FORGET:
+            return None, _ending(flows, session, nav.forgotten, (Effect.FORGET,))
+    return _show(flows, session, _here(flows, session), context)
+
+
+def _back(flows: Flows, session: Session, context: StepContext) -> tuple[Session, Reply]:
+    if not session.back:
+        return _menu(flows, session, context)
+    *rest, previous = session.back
+    return _go(flows, replace(session, back=tuple(rest)), previous, context, remember=False)
+
+
+def _menu(flows: Flows, session: Session, context: StepContext) -> tuple[Session, Reply]:
+    target = flows.navigation.menu if session.language else flows.navigation.start
+    return _go(flows, session, target, context)
+
+
+def _go(
+    flows: Flows, session: Session, target: NodeId, context: StepContext, *, remember: bool = True
+) -> tuple[Session, Reply]:
+    back = session.back
+    if remember and session.node in flows.nodes and session.node != target:
+        back = (*back, session.node)[-BACK_STACK_LIMIT:]  # type: ignore[assignment]
+    topics = session.topics
+    flow = target.split(".", 1)[0]
+    if flow not in NEUTRAL_FLOWS and flow not in topics:
+        topics = (*topics, flow)[-TOPIC_LIMIT:]
+    moved = replace(session, node=target, back=back, topics=topics)
+    return _show(flows, moved, target, context)
+
+
+def _show(
+    flows: Flows,
+    session: Session,
+    node_id: NodeId,
+    context: StepContext,
+    notice: str | None = None,
+) -> tuple[Session, Reply]:
+    session = replace(session, node=node_id)
+    node = flows.node(node_id)
+    language = session.language or SOURCE_LANGUAGE
+    reply = _render(flows, node, language, context.handoff_code, session.topics)
+    if notice is not None:
+        key = flows.navigation.notices[notice]
+        reply = replace(reply, notices=(flows.text(language, key).value, *reply.notices))
+    return session, reply
+
+
+def _ending(flows: Flows, session: Session, node_id: NodeId, effects: tuple[Effect, ...]) -> Reply:
+    language = session.language or SOURCE_LANGUAGE
+    reply = _render(flows, flows.node(node_id), language, "----", ())
+    return replace(reply, effects=effects)
+
+
+def _render(flows: Flows, node: Node, language: str, code: str, topics: tuple[str, ...]) -> Reply:
+    spoken = flows.language(language)
+    direction = spoken.direction if spoken else "ltr"
+    fallback = False
+    texts: list[str] = []
+    for key in node.say_keys:
+        text = flows.text(language, key)
+        fallback = fallback or text.fallback
+        texts.append(text.value)
+    buttons: list[Button] = []
+    if node.languages:
+        buttons.extend(
+            Button(f"{LANGUAGE_OPTION_PREFIX}{lang.code}", lang.name) for lang in flows.languages
+        )
+    for option in flows.options_by_node[node.id].values():
+        label = flows.text(language, option.key)
+        fallback = fallback or label.fallback
+        buttons.append(Button(option.id, label.value, option.url))
+    handoff = None
+    effects: tuple[Effect, ...] = ()
+    if node.handoff:
+        shown = isolate(code) if direction == "rtl" else code
+        texts = [t.replace("{handoff_code}", shown) for t in texts]
+        handoff = Handoff(code=code, language=language, topics=topics)
+        effects = (Effect.HANDOFF,)
+    messages = [Message(text) for text in texts]
+    messages[-1] = replace(messages[-1], buttons=tuple(buttons))
+    notices: tuple[str, ...] = ()
+    if fallback:
+        notices = (flows.text(language, flows.navigation.notices["fallback"]).value,)
+    return Reply(
+        node=node.id,
+        language=language,
+        direction=direction,
+        messages=tuple(messages),
+        effects=effects,
+        handoff=handoff,
+        notices=notices,
+    )

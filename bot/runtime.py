@@ -1,0 +1,35 @@
+"""Build the running parts from a `Config`: flows with catalogs, store, pseudonyms.
+
+Shared by `putokaz serve`, `putokaz chat`, tests and benchmarks.
+"""
+
+from __future__ import annotations
+
+from bot.config import Config
+from bot.engine import Flows, load_dir
+from bot.store.base import Store
+from bot.store.pseudonym import Pseudonymizer, load_pepper
+
+
+def load_flows(config: Config) -> Flows:
+    """Flows from `config.flows_dir`, translated with the catalogs in `config.locales_dir`."""
+    flows = load_dir(config.flows_dir)
+    try:
+        from bot.i18n.catalogs import attach_catalogs
+    except ImportError:
+        return flows
+    return attach_catalogs(flows, config.locales_dir)
+
+
+def open_store(config: Config) -> Store:
+    if config.redis_url:
+        from bot.store.redis import RedisStore
+
+        return RedisStore(config.redis_url, ttl=config.session_ttl)
+    from bot.store.sqlite import SQLiteStore
+
+    return SQLiteStore(config.database, ttl=config.session_ttl)
+
+
+def pseudonymizer(config: Config) -> Pseudonymizer:
+    return Pseudonymizer(load_pepper(config.data_dir, config.pepper))

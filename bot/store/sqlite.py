@@ -1,0 +1,106 @@
+"""The SQLite store (sqlite-utils, WAL, synchronous=NORMAL): one small write per update.
+
+The schema is created by named migrations recorded in the `migrations` table.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.engine.session import Session
+from bot.store.base import DELIVERY_MEMORY
+from bot.store.pseudonym import SessionKey
+
+
+def _m001_sessions(db: sqlite_utils.Database) -> None:
+    db["sessions"].create(  # type: ignore[union-attr]
+        {"key": str, "data": str, "updated": float}, pk="key"
+    )
+    db["sessions"].create_index(["updated"])  # type: ignore[union-attr]
+
+
+def _m002_deliveries(db: sqlite_utils.Database) -> None:
+    db["deliveries"].create(  # type: ignore[union-attr]
+        {"channel": str, "id": str, "seen": float}, pk=("channel", "id")
+    )
+    db["deliveries"].create_index(["seen"])  # type: ignore[union-attr]
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
+    ("001_sessions", _m001_sessions),
+    ("002_deliveries", _m002_deliveries),
+)
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not yet recorded, each in its own transaction."""
+    if "migrations" not in db.table_names():
+        db["migrations"].create({"name": str, "applied": str}, pk="name")  # type: ignore[union-attr]
+    done = {row["name"] for row in db["migrations"].rows}
+    applied = []
+    for name, migration in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            migration(db)
+            db.execute("insert into migrations (name, applied) values (?, datetime('now'))", [name])
+        applied.append(name)
+    return applied
+
+
+class SQLiteStore:
+    def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self.ttl = ttl
+        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self.db = sqlite_utils.Database(conn)
+        self.db.enable_wal()
+        self.db.execute("pragma synchronous=NORMAL")
+        self.db.execute("pragma secure_delete=ON")
+        migrate(self.db)
+        self._conn = conn
+
+    async def get(self, key: SessionKey, now: float) -> Session | None:
+        row = self._conn.execute(
+            "select data, updated from sessions where key = ?", (key.value,)
+        ).fetchone()
+        if row is None:
+            return None
+        if row[1] + self.ttl < now:
+            await self.delete(key)
+            return None
+        return Session.from_json(row[0])
+
+    async def put(self, key: SessionKey, session: Session) -> None:
+        self._conn.execute(
+            "insert into sessions (key, data, updated) values (?, ?, ?) "
+            "on conflict(key) do update set data = excluded.data, updated = excluded.updated",
+            (key.value, session.to_json(), session.updated),
+        )
+
+    async def delete(self, key: SessionKey) -> None:
+        self._conn.execute("delete from sessions where key = ?", (key.value,))
+
+    async def purge(self, now: float) -> int:
+        cursor = self._conn.execute("delete from sessions where updated < ?", (now - self.ttl,))
+        self._conn.execute("delete from deliveries where seen < ?", (now - DELIVERY_MEMORY,))
+        self._conn.execute("pragma wal_checkpoint(TRUNCATE)")
+        return cursor.rowcount
+
+    async def count(self) -> int:
+        return int(self._conn.execute("select count(*) from sessions").fetchone()[0])
+
+    async def first_delivery(self, channel: str, delivery_id: str, now: float) -> bool:
+        cursor = self._conn.execute(
+            "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
+            (channel, delivery_id, now),
+        )
+        return cursor.rowcount == 1
+
+    async def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,1 @@
+"""The aiohttp application: web chat, webhooks, health."""

@@ -1,0 +1,99 @@
+"""`create_app(config)`: the aiohttp application, its shared state and lifecycles.
+
+Each channel adds its own routes; store, HTTP client and bots open and close in
+`cleanup_ctx` context managers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+
+from bot.channels import webchat
+from bot.config import Config
+from bot.conversation import Conversations
+from bot.handoff import HandoffPoster
+from bot.logs import configure_logging, log_event
+from bot.runtime import load_flows, open_store, pseudonymizer
+from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
+
+MAX_BODY = 1024 * 1024
+PURGE_EVERY = 600.0
+
+
+async def healthz(request: web.Request) -> web.Response:
+    conversations = request.app[CONVERSATIONS]
+    return web.json_response(
+        {"status": "ok", "nodes": len(conversations.flows.nodes)},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+def create_app(config: Config) -> web.Application:
+    app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
+    app[CONFIG] = config
+    app.cleanup_ctx.append(_resources)
+    app.router.add_get("/healthz", healthz)
+    webchat.add_routes(app)
+    if config.telegram_token:
+        from bot.channels import telegram
+
+        telegram.add_routes(app)
+    if config.viber_token:
+        from bot.channels import viber
+
+        viber.add_routes(app)
+    return app
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    response = await handler(request)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "no-referrer")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    return response
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    config = app[CONFIG]
+    flows = load_flows(config)
+    store = open_store(config)
+    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
+    handoffs = HandoffPoster(config.handoff_webhook, http) if config.handoff_webhook else None
+    app[HTTP] = http
+    app[CONVERSATIONS] = Conversations(flows, store, pseudonymizer(config), handoffs=handoffs)
+    purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
+    log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
+    try:
+        yield
+    finally:
+        purger.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await purger
+        if handoffs is not None:
+            await handoffs.drain()
+        await http.close()
+        await store.close()
+
+
+async def _purge_forever(conversations: Conversations) -> None:
+    while True:
+        purged = await conversations.store.purge(time.time())
+        if purged:
+            log_event("purged", count=purged)
+        await asyncio.sleep(PURGE_EVERY)
+
+
+def run(config: Config, host: str | None = None, port: int | None = None) -> None:
+    """Serve until interrupted (`putokaz serve`)."""
+    configure_logging(config.log_file)
+    host = host or config.host
+    port = port if port is not None else config.port
+    log_event("listening", host=host, port=port)
+    web.run_app(create_app(config), host=host, port=port, print=None, access_log=None)

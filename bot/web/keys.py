@@ -1,0 +1,13 @@
+"""Typed keys for the shared state of the aiohttp application."""
+
+from __future__ import annotations
+
+import aiohttp
+from aiohttp import web
+
+from bot.config import Config
+from bot.conversation import Conversations
+
+CONFIG = web.AppKey("config", Config)
+CONVERSATIONS = web.AppKey("conversations", Conversations)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
