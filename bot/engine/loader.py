@@ -39,7 +39,7 @@ RESERVED_OPTION_IDS = frozenset({"say", "source"})
 RUNTIME_PLACEHOLDERS = frozenset({"handoff_code"})
 
 FLOW_KEYS = ("version", "id", "title", "nodes")
-NODE_KEYS = ("say", "options", "source", "footer", "handoff", "languages", "note")
+NODE_KEYS = ("say", "options", "source", "footer", "handoff", "languages", "remember", "note")
 OPTION_KEYS = ("id", "label", "goto", "action", "url")
 NAVIGATION_KEYS = ("start", "menu", "hotline", "exited", "forgotten", "footer", "notices")
 CONTACT_KEYS = ("value", "source", "verified", "kind", "note")
@@ -56,6 +56,7 @@ class _Draft:
     contacts: dict[str, Contact] = field(default_factory=dict)
     notice_texts: dict[MsgKey, str] = field(default_factory=dict)
     flow_files: dict[str, str] = field(default_factory=dict)
+    broken_flows: set[str] = field(default_factory=set)
 
     def error(self, path: str, line: int, message: str) -> None:
         self.problems.append(Problem(Location(path, line), message))
@@ -104,6 +105,13 @@ def _display(path: Path) -> str:
 
 
 def _load_file(draft: _Draft, path: Path) -> None:
+    before = len(draft.problems)
+    _parse_file(draft, path)
+    if len(draft.problems) > before:
+        draft.broken_flows.add(path.stem)
+
+
+def _parse_file(draft: _Draft, path: Path) -> None:
     shown = _display(path)
     try:
         text = path.read_text(encoding="utf-8")
@@ -214,7 +222,7 @@ def _load_node(draft: _Draft, shown: str, flow_id: str, name: str, body: Any, li
         draft.error(shown, line, f'node "{node_id}" must be a mapping with at least `say:`')
         return
     _unknown_keys(draft, shown, body, NODE_KEYS, f'node "{node_id}"')
-    say = _texts(draft, shown, body, node_id)
+    say = _texts(draft, shown, body, node_id, line)
     options = _options(draft, shown, body, "options", flow_id, node_id)
     languages = body.get("languages")
     location = Location(shown, line)
@@ -226,14 +234,17 @@ def _load_node(draft: _Draft, shown: str, flow_id: str, name: str, body: Any, li
         source=_optional_str(draft, shown, body, "source"),
         footer=_flag(draft, shown, body, "footer", default=True),
         handoff=_flag(draft, shown, body, "handoff", default=False),
+        remember=_flag(draft, shown, body, "remember", default=True),
         languages=_qualify(flow_id, languages) if isinstance(languages, str) else None,
         location=location,
     )
 
 
-def _texts(draft: _Draft, shown: str, body: LocatedDict, node_id: str) -> list[tuple[str, MsgKey]]:
+def _texts(
+    draft: _Draft, shown: str, body: LocatedDict, node_id: str, node_line: int
+) -> list[tuple[str, MsgKey]]:
     say = body.get("say")
-    line = body.key_lines.get("say", body.line)
+    line = body.key_lines.get("say", node_line)
     if isinstance(say, str):
         say = [say]
     if (
@@ -464,6 +475,8 @@ def _check_targets(draft: _Draft) -> None:
 
 
 def _missing_target(draft: _Draft, location: Location | None, what: str, target: str) -> None:
+    if target.split(".", 1)[0] in draft.broken_flows:
+        return  # that file's own error explains it; a second message would only add noise
     hint = did_you_mean(target, draft.nodes.keys())
     draft.problems.append(
         Problem(location, f'{what} goes to "{target}", which does not exist{hint}')

@@ -58,6 +58,7 @@ class Node:
     footer: bool = True
     handoff: bool = False
     languages: NodeId | None = None
+    remember: bool = True
     location: Location | None = None
 
     @property

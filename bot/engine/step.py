@@ -166,6 +166,7 @@ def _go(
 ) -> tuple[Session, Reply]:
     back = session.back
     if remember and session.node in flows.nodes and session.node != target:
+        # session.node is always a remembered node: _show stores an anchor for the others
         back = (*back, session.node)[-BACK_STACK_LIMIT:]  # type: ignore[assignment]
     topics = session.topics
     flow = target.split(".", 1)[0]
@@ -182,14 +183,22 @@ def _show(
     context: StepContext,
     notice: str | None = None,
 ) -> tuple[Session, Reply]:
-    session = replace(session, node=node_id)
     node = flows.node(node_id)
+    session = replace(session, node=node_id if node.remember else _anchor(flows, node))
     language = session.language or SOURCE_LANGUAGE
     reply = _render(flows, node, language, context.handoff_code, session.topics)
     if notice is not None:
         key = flows.navigation.notices[notice]
         reply = replace(reply, notices=(flows.text(language, key).value, *reply.notices))
     return session, reply
+
+
+def _anchor(flows: Flows, node: Node) -> NodeId:
+    """Where the session says it is while on a node that must not be stored (an answer)."""
+    start = NodeId(f"{node.flow}.start")
+    if start in flows.nodes and flows.node(start).remember:
+        return start
+    return flows.navigation.menu
 
 
 def _ending(flows: Flows, session: Session, node_id: NodeId, effects: tuple[Effect, ...]) -> Reply:
