@@ -1,0 +1,34 @@
+"""Shared fixtures: the real flows, a running `putokaz serve`, free ports."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.config import PROJECT_ROOT
+from bot.engine import Flows
+from bot.runtime import load_flows
+from bot.config import load_config
+from tests.support.server import ServerProcess
+
+FLOWS_DIR = PROJECT_ROOT / "flows"
+
+
+@pytest.fixture(scope="session")
+def flows() -> Flows:
+    """The project's flows with every catalog attached, loaded once."""
+    return load_flows(load_config(env={}))
+
+
+@pytest.fixture(scope="session")
+def languages(flows: Flows) -> list[str]:
+    return [language.code for language in flows.languages]
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
+    """`putokaz serve` as a process with its own data folder and log file."""
+    with ServerProcess(tmp_path / "data") as running:
+        yield running
