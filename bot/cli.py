@@ -120,6 +120,50 @@ def purge() -> None:
     click.echo(f"purged {asyncio.run(go())} idle session(s)")
 
 
+@main.command()
+@click.argument("channel", type=click.Choice(["telegram", "viber", "web"]))
+@click.option("--lang", "language", required=True, help="Language code, e.g. fa, sr-Latn.")
+@click.option("--topic", help="Flow to open, e.g. reflection, rights, hotline.")
+@click.option("--campaign", help="A label for where the link is used, e.g. poster1.")
+@click.option("--bot", "telegram_username", envvar="PUTOKAZ_TELEGRAM_USERNAME")
+@click.option("--uri", "viber_uri", envvar="PUTOKAZ_VIBER_URI")
+def link(
+    channel: str,
+    language: str,
+    topic: str | None,
+    campaign: str | None,
+    telegram_username: str | None,
+    viber_uri: str | None,
+) -> None:
+    """Print an escalation link that opens TOPIC in LANG.
+
+    \b
+    Examples:
+      putokaz link telegram --lang fa --topic reflection --bot PutokazBot
+      putokaz link viber --lang ar --topic rights --uri putokaz
+      putokaz link web --lang sr-Latn --topic hotline
+    """
+    from bot.links import LinkError, escalation_link
+    from bot.runtime import load_flows
+
+    config = _config()
+    web_url = config.public_url or f"http://{config.host}:{config.port}"
+    try:
+        url = escalation_link(
+            channel,
+            load_flows(config),
+            language=language,
+            topic=topic,
+            campaign=campaign,
+            telegram_username=telegram_username,
+            viber_uri=viber_uri,
+            web_url=web_url,
+        )
+    except LinkError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(url)
+
+
 def _config():  # type: ignore[no-untyped-def]
     try:
         return load_config()

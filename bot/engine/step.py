@@ -165,12 +165,17 @@ def _go(
     flows: Flows, session: Session, target: NodeId, context: StepContext, *, remember: bool = True
 ) -> tuple[Session, Reply]:
     back = session.back
-    if remember and session.node in flows.nodes and session.node != target:
-        # session.node is always a remembered node: _show stores an anchor for the others
-        back = (*back, session.node)[-BACK_STACK_LIMIT:]  # type: ignore[assignment]
+    previous = session.node
+    if remember and previous in flows.nodes and previous != target:
+        node = flows.node(previous)  # type: ignore[arg-type]
+        if not node.remember:
+            previous = _anchor(flows, node)
+        if not back or back[-1] != previous:
+            back = (*back, previous)[-BACK_STACK_LIMIT:]  # type: ignore[assignment]
     topics = session.topics
     flow = target.split(".", 1)[0]
-    if flow not in NEUTRAL_FLOWS and flow not in topics:
+    hotline_flow = flows.navigation.hotline.split(".", 1)[0]
+    if flow not in NEUTRAL_FLOWS and flow != hotline_flow and flow not in topics:
         topics = (*topics, flow)[-TOPIC_LIMIT:]
     moved = replace(session, node=target, back=back, topics=topics)
     return _show(flows, moved, target, context)

@@ -1,0 +1,68 @@
+"""The Redis store, for several replicas: sessions expire by Redis TTL.
+
+Keys hold only the HMAC pseudonym or a platform delivery id, never a person's id.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.engine.session import Session
+from bot.store.base import DELIVERY_MEMORY
+from bot.store.pseudonym import SessionKey
+
+PREFIX = "putokaz:"
+
+
+class RedisStore:
+    def __init__(self, url: str, ttl: float = 24 * 3600, prefix: str = PREFIX) -> None:
+        try:
+            import redis.asyncio as redis_asyncio
+        except ImportError:
+            raise RuntimeError(
+                "PUTOKAZ_REDIS_URL is set but the redis package is missing — "
+                "pip install 'putokaz[redis]'"
+            ) from None
+        self.ttl = ttl
+        self.prefix = prefix
+        self._redis: Any = redis_asyncio.from_url(url)
+
+    def _session(self, key: SessionKey) -> str:
+        return f"{self.prefix}s:{key.value}"
+
+    async def get(self, key: SessionKey, now: float) -> Session | None:
+        raw = await self._redis.get(self._session(key))
+        if raw is None:
+            return None
+        session = Session.from_json(raw)
+        if session.updated + self.ttl < now:
+            await self.delete(key)
+            return None
+        return session
+
+    async def put(self, key: SessionKey, session: Session) -> None:
+        await self._redis.set(self._session(key), session.to_json(), ex=int(self.ttl))
+
+    async def delete(self, key: SessionKey) -> None:
+        await self._redis.delete(self._session(key))
+
+    async def purge(self, now: float) -> int:
+        purged = 0
+        async for name in self._redis.scan_iter(match=f"{self.prefix}s:*", count=500):
+            raw = await self._redis.get(name)
+            if raw is not None and Session.from_json(raw).updated + self.ttl < now:
+                purged += await self._redis.delete(name)
+        return purged
+
+    async def count(self) -> int:
+        total = 0
+        async for _ in self._redis.scan_iter(match=f"{self.prefix}s:*", count=500):
+            total += 1
+        return total
+
+    async def first_delivery(self, channel: str, delivery_id: str, now: float) -> bool:
+        name = f"{self.prefix}d:{channel}:{delivery_id}"
+        return bool(await self._redis.set(name, "1", nx=True, ex=DELIVERY_MEMORY))
+
+    async def close(self) -> None:
+        await self._redis.aclose()

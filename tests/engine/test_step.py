@@ -1,0 +1,119 @@
+"""`step()` behaviour that conversation scripts do not show directly."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.engine import Flows, Session, StepContext, step
+from bot.engine.events import Back, Choose, ChooseLanguage, Exit, Forget, Start, Text
+from bot.engine.model import NodeId
+from bot.engine.reply import Effect
+
+NOW = 1_800_000_000.0
+
+
+def at(flows: Flows, node: str, language: str = "en") -> Session:
+    return Session(language=language, node=NodeId(node), created=NOW, updated=NOW)
+
+
+def go(flows: Flows, session: Session | None, event, code: str = "K7F3"):  # type: ignore[no-untyped-def]
+    return step(flows, session, event, StepContext(NOW + 10, code))
+
+
+def test_step_is_deterministic(flows: Flows) -> None:
+    session = at(flows, "rights.start")
+    assert go(flows, session, Choose("legal")) == go(flows, session, Choose("legal"))
+
+
+def test_stale_button_shows_current_node_again(flows: Flows) -> None:
+    session = at(flows, "rights.start")
+    after, reply = go(flows, session, Choose("does_not_exist"))
+    assert reply.node == "rights.start"
+    assert after is not None and after.node == "rights.start"
+
+
+def test_button_from_an_older_message_still_does_what_it_said(flows: Flows) -> None:
+    session = at(flows, "reflection.start")
+    _, reply = go(flows, session, Choose("legal", "rights.start"))
+    assert reply.node == "rights.legal"
+
+
+def test_forged_origin_falls_back_to_the_current_node(flows: Flows) -> None:
+    session = at(flows, "reflection.start")
+    _, reply = go(flows, session, Choose("legal", "no.such_node"))
+    assert reply.node == "reflection.start"
+
+
+def test_free_text_is_never_part_of_the_event() -> None:
+    assert Text() == Text()
+    assert not Text.__dataclass_fields__
+
+
+def test_free_text_gets_the_same_screen_with_a_notice(flows: Flows) -> None:
+    _, reply = go(flows, at(flows, "procedure.start"), Text())
+    assert reply.node == "procedure.start"
+    assert reply.notices
+
+
+def test_quick_exit_deletes_the_session(flows: Flows) -> None:
+    after, reply = go(flows, at(flows, "rights.legal"), Exit())
+    assert after is None
+    assert Effect.QUICK_EXIT in reply.effects
+    assert reply.node == flows.navigation.exited
+
+
+def test_forget_deletes_the_session(flows: Flows) -> None:
+    after, reply = go(flows, at(flows, "rights.legal"), Forget())
+    assert after is None
+    assert reply.effects == (Effect.FORGET,)
+
+
+def test_back_on_an_empty_stack_goes_to_the_menu(flows: Flows) -> None:
+    _, reply = go(flows, at(flows, "rights.legal"), Back())
+    assert reply.node == flows.navigation.menu
+
+
+def test_back_stack_is_bounded(flows: Flows) -> None:
+    session = at(flows, "rights.start")
+    for _ in range(30):
+        session, _ = go(flows, session, Choose("safety"))
+        session, _ = go(flows, session, Choose("all"))
+    assert session is not None and len(session.back) <= 8
+
+
+def test_unknown_deep_link_parts_are_ignored(flows: Flows) -> None:
+    _, reply = go(flows, None, Start("xx-nosuchtopic-!!"))
+    assert reply.node == flows.navigation.start
+    _, reply = go(flows, None, Start("a" * 200))
+    assert reply.node == flows.navigation.start
+
+
+def test_hotline_entry_carries_the_handoff_but_not_in_the_session(flows: Flows) -> None:
+    session = replace(at(flows, "rights.legal"), topics=("rights",))
+    after, reply = go(flows, session, Choose("hotline"), code="K7F3")
+    assert reply.handoff is not None
+    assert reply.handoff.code == "K7F3"
+    assert reply.handoff.topics == ("rights",)
+    assert "K7F3" in "".join(m.text for m in reply.messages)
+    assert after is not None and "K7F3" not in after.to_json()
+
+
+def test_selfcheck_answers_never_reach_the_session(flows: Flows) -> None:
+    session, _ = go(flows, None, Start("en-selfcheck"))
+    node = "selfcheck.start"
+    stored = set()
+    for option in ("begin", "yes", "no", "yes", "yes", "no"):
+        session, reply = go(flows, session, Choose(option, node))
+        node = reply.node
+        assert session is not None
+        stored.add(session.to_json())
+    assert node == "selfcheck.some"
+    assert all("_yes" not in s and "some" not in s and "none" not in s for s in stored)
+
+
+def test_language_can_be_changed_later(flows: Flows) -> None:
+    after, reply = go(flows, at(flows, "rights.legal"), ChooseLanguage())
+    assert reply.node == flows.navigation.start
+    code = flows.languages[-1].code
+    after, reply = go(flows, after, Choose(f"@{code}", flows.navigation.start))
+    assert after is not None and after.language == code

@@ -1,0 +1,126 @@
+"""One conformance suite for every store: memory, SQLite and Redis."""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.engine.model import NodeId
+from bot.engine.session import Session
+from bot.store.memory import MemoryStore
+from bot.store.pseudonym import Pseudonymizer, SessionKey, load_pepper
+from bot.store.redis import RedisStore
+from bot.store.sqlite import SQLiteStore, migrate
+from tests.support.redis_server import RedisServer
+
+NOW = 1_800_000_000.0
+TTL = 3600.0
+
+
+@pytest.fixture(scope="module")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["memory", "sqlite", "redis"])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[object]:
+    if request.param == "memory":
+        made: object = MemoryStore(ttl=TTL)
+    elif request.param == "sqlite":
+        made = SQLiteStore(tmp_path / "s.db", ttl=TTL)
+    else:
+        server = request.getfixturevalue("redis_server")
+        made = RedisStore(server.url, ttl=TTL, prefix=f"t{os.getpid()}{id(tmp_path)}:")
+    yield made
+    await made.close()  # type: ignore[attr-defined]
+
+
+def session(node: str = "rights.start", updated: float = NOW) -> Session:
+    return Session(
+        language="fa",
+        node=NodeId(node),
+        back=(NodeId("welcome.menu"),),
+        topics=("rights",),
+        message_ids=(5, 6),
+        created=NOW,
+        updated=updated,
+    )
+
+
+KEY = SessionKey("a" * 64)
+
+
+async def test_a_stored_session_comes_back_equal(store) -> None:  # type: ignore[no-untyped-def]
+    await store.put(KEY, session())
+    assert await store.get(KEY, NOW) == session()
+
+
+async def test_a_missing_session_is_none(store) -> None:  # type: ignore[no-untyped-def]
+    assert await store.get(SessionKey("b" * 64), NOW) is None
+
+
+async def test_delete_removes_at_once(store) -> None:  # type: ignore[no-untyped-def]
+    await store.put(KEY, session())
+    await store.delete(KEY)
+    assert await store.get(KEY, NOW) is None
+    assert await store.count() == 0
+
+
+async def test_an_idle_session_expires(store) -> None:  # type: ignore[no-untyped-def]
+    await store.put(KEY, session(updated=NOW - TTL - 1))
+    assert await store.get(KEY, NOW) is None
+
+
+async def test_purge_removes_idle_sessions_only(store) -> None:  # type: ignore[no-untyped-def]
+    await store.put(KEY, session(updated=NOW - TTL - 1))
+    fresh = SessionKey("c" * 64)
+    await store.put(fresh, session())
+    await store.purge(NOW)
+    assert await store.get(fresh, NOW) is not None
+    assert await store.count() == 1
+
+
+async def test_a_delivery_id_counts_once(store) -> None:  # type: ignore[no-untyped-def]
+    assert await store.first_delivery("telegram", "100", NOW) is True
+    assert await store.first_delivery("telegram", "100", NOW) is False
+    assert await store.first_delivery("viber", "100", NOW) is True
+
+
+def test_sqlite_survives_a_restart_and_migrates_once(tmp_path: Path) -> None:
+    import asyncio
+
+    async def scenario() -> None:
+        first = SQLiteStore(tmp_path / "s.db", ttl=TTL)
+        await first.put(KEY, session())
+        assert await first.first_delivery("telegram", "7", NOW)
+        await first.close()
+        second = SQLiteStore(tmp_path / "s.db", ttl=TTL)
+        assert await second.get(KEY, NOW) == session()
+        assert not await second.first_delivery("telegram", "7", NOW)
+        assert migrate(second.db) == []
+        assert second.db.execute("pragma journal_mode").fetchone()[0] == "wal"
+        await second.close()
+
+    asyncio.run(scenario())
+
+
+def test_pseudonyms_are_stable_per_pepper_and_differ_across_channels() -> None:
+    one = Pseudonymizer(b"x" * 32)
+    assert one.key("telegram", 42) == one.key("telegram", "42")
+    assert one.key("telegram", 42) != one.key("viber", 42)
+    assert one.key("telegram", 42) != Pseudonymizer(b"y" * 32).key("telegram", 42)
+    assert "42" not in one.key("telegram", 42).value
+
+
+def test_the_pepper_is_created_once_with_mode_0600(tmp_path: Path) -> None:
+    first = load_pepper(tmp_path)
+    assert load_pepper(tmp_path) == first
+    mode = stat.S_IMODE((tmp_path / "pepper").stat().st_mode)
+    assert mode == 0o600
+    assert load_pepper(tmp_path, "given-pepper-from-env-123") == b"given-pepper-from-env-123"

@@ -1,0 +1,51 @@
+"""The web chat's HTTP surface: health, the page, bad requests answered clearly."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from tests.support.server import ServerProcess
+
+
+async def test_healthz_answers(server: ServerProcess) -> None:
+    async with aiohttp.ClientSession() as http, http.get(f"{server.url}/healthz") as response:
+        assert response.status == 200
+        assert (await response.json())["status"] == "ok"
+
+
+async def test_the_page_needs_no_external_resources(server: ServerProcess) -> None:
+    async with aiohttp.ClientSession() as http, http.get(f"{server.url}/") as response:
+        html = await response.text()
+        assert response.status == 200
+        assert "quick-exit" in html
+        assert "http://" not in html.replace('data-exit-url="about:blank"', "")
+        assert "https://" not in html
+        assert response.headers["Cache-Control"] == "no-store"
+        assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+
+
+async def test_bad_requests_get_a_clear_400(server: ServerProcess) -> None:
+    async with aiohttp.ClientSession() as http:
+        for body, fragment in [
+            (b"not json", "not JSON"),
+            (b'{"action": "dance"}', "unknown action"),
+            (b'{"action": "choose"}', 'needs "option"'),
+            (b"[1, 2]", "JSON object"),
+        ]:
+            async with http.post(f"{server.url}/api/chat", data=body) as response:
+                assert response.status == 400
+                assert fragment in (await response.json())["error"]
+        async with http.post(f"{server.url}/api/chat", data=b"x" * 5000) as response:
+            assert response.status == 413
+
+
+async def test_a_new_visitor_gets_a_random_http_only_cookie(server: ServerProcess) -> None:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with http.post(f"{server.url}/api/chat", json={"action": "start"}) as response:
+            cookie = response.cookies["putokaz_chat"]
+            assert cookie["httponly"]
+            assert cookie["samesite"] == "Strict"
+            assert len(cookie.value) == 43
+        async with http.post(f"{server.url}/api/chat", json={"action": "exit"}) as response:
+            assert response.cookies["putokaz_chat"].value == ""
+            assert (await response.json())["exit_url"] == "about:blank"
