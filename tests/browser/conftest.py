@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.async_api import Browser, async_playwright
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -26,10 +26,11 @@ PHONE = {
 }
 
 
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
+@pytest.fixture
+async def browser() -> AsyncIterator[Browser]:
+    """Playwright's async API: its sync API would take over the event loop of the test run."""
     executable = shutil.which("chromium") or "/usr/bin/chromium"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+    async with async_playwright() as playwright:
+        launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
-        launched.close()
+        await launched.close()

@@ -161,7 +161,10 @@ ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 @dataclass(slots=True)
 class Call:
-    """One request the fake received; status is 0 while it is being answered."""
+    """One request: canonical method, decoded params, time.monotonic() of arrival, HTTP status.
+
+    The status is 0 while the request is still being answered (e.g. a waiting long poll).
+    """
 
     method: str
     params: dict[str, Any]

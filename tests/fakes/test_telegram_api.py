@@ -15,6 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 import pytest_asyncio
+from multidict import CIMultiDictProxy
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.error import BadRequest, Conflict, Forbidden, RetryAfter
 
@@ -50,7 +51,7 @@ def keyboard(*data: str) -> InlineKeyboardMarkup:
 
 async def post(
     fake: FakeTelegramAPI, method: str, *, token: str = TOKEN, **kwargs: Any
-) -> tuple[int, dict[str, Any], aiohttp.typedefs.LooseHeaders]:
+) -> tuple[int, dict[str, Any], CIMultiDictProxy[str]]:
     url = f"{fake.base_url}{token}/{method}"
     async with aiohttp.ClientSession() as session, session.post(url, **kwargs) as response:
         return response.status, await response.json(), response.headers
@@ -128,6 +129,19 @@ async def test_form_encoded_and_json_bodies_are_both_accepted(fake: FakeTelegram
 
 
 @pytest.mark.asyncio
+async def test_multipart_and_query_string_params_are_accepted(fake: FakeTelegramAPI) -> None:
+    multipart = aiohttp.FormData({"chat_id": str(CHAT), "text": "with file"})
+    multipart.add_field("document", b"%PDF-1.4", filename="note.pdf")
+
+    multipart_status, _, _ = await post(fake, "sendMessage", data=multipart)
+    query_status, _, _ = await post(fake, "sendMessage", params={"chat_id": CHAT, "text": "q"})
+
+    assert (multipart_status, query_status) == (200, 200)
+    assert fake.calls_to("sendMessage")[0].params["document"] == b"%PDF-1.4"
+    assert fake.sent_texts() == ["with file", "q"]
+
+
+@pytest.mark.asyncio
 async def test_wrong_token_and_unknown_method_are_refused_like_telegram(
     fake: FakeTelegramAPI,
 ) -> None:
@@ -183,12 +197,12 @@ async def test_send_message_validates_like_telegram(
 async def test_text_of_exactly_4096_characters_is_accepted(bot: Bot) -> None:
     message = await bot.send_message(CHAT, "é" * 4096)
 
-    assert len(message.text) == 4096
+    assert message.text == "é" * 4096
 
 
 @pytest.mark.asyncio
 async def test_too_long_callback_data_is_button_data_invalid(bot: Bot) -> None:
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match="Button_data_invalid"):
         await bot.send_message(CHAT, "Choose", reply_markup=keyboard("x" * 65))
 
     await bot.send_message(CHAT, "Choose", reply_markup=keyboard("x" * 64))
@@ -196,7 +210,7 @@ async def test_too_long_callback_data_is_button_data_invalid(bot: Bot) -> None:
 
 @pytest.mark.asyncio
 async def test_callback_data_limit_counts_utf8_bytes(bot: Bot) -> None:
-    with pytest.raises(BadRequest, match="(?i)button_data_invalid"):
+    with pytest.raises(BadRequest, match="Button_data_invalid"):
         await bot.send_message(CHAT, "Choose", reply_markup=keyboard("ж" * 33))
 
 
@@ -222,6 +236,7 @@ async def test_edit_message_text_replaces_text_and_keyboard(
 
     edited = await bot.edit_message_text("Chosen", CHAT, sent.message_id)
 
+    assert not isinstance(edited, bool)
     assert edited.text == "Chosen"
     assert edited.reply_markup is None
     assert edited.edit_date is not None
@@ -248,7 +263,8 @@ async def test_editing_a_message_the_fake_never_sent_assumes_it_exists(bot: Bot)
     assert await callback.answer() is True
     edited = await bot.edit_message_text("Your rights", CHAT, 4)
 
-    assert edited.text == "Your rights"  # type: ignore[union-attr]
+    assert not isinstance(edited, bool)
+    assert edited.text == "Your rights"
 
 
 @pytest.mark.asyncio
@@ -308,12 +324,13 @@ async def test_second_long_poll_terminates_the_first_with_conflict(
 ) -> None:
     first = asyncio.create_task(bot.get_updates(timeout=10))
     await until(lambda: fake.calls_to("getUpdates"))
-    second = asyncio.create_task(bot.get_updates(timeout=10))
+    async with Bot(TOKEN, base_url=fake.base_url) as other_instance:
+        second = asyncio.create_task(other_instance.get_updates(timeout=10))
 
-    with pytest.raises(Conflict, match="terminated by other getUpdates request"):
-        await asyncio.wait_for(first, 5)
-    fake.queue_update(load("message_text"))
-    assert len(await asyncio.wait_for(second, 5)) == 1
+        with pytest.raises(Conflict, match="terminated by other getUpdates request"):
+            await asyncio.wait_for(first, 5)
+        fake.queue_update(load("message_text"))
+        assert len(await asyncio.wait_for(second, 5)) == 1
 
 
 @pytest.mark.asyncio
@@ -427,7 +444,9 @@ async def test_delay_slows_only_the_named_method(fake: FakeTelegramAPI) -> None:
 
 
 def test_faults_for_unknown_methods_are_refused_with_the_known_ones() -> None:
-    with pytest.raises(ValueError, match="does not implement 'sendMesage'.*sendMessage"):
+    with pytest.raises(
+        ValueError, match=r"does not implement 'sendMesage'; use one of: getMe, sendMessage,"
+    ):
         FakeTelegramAPI().fail("sendMesage", 500)
 
 
@@ -439,7 +458,7 @@ async def test_commands_are_kept_per_scope_and_language(bot: Bot) -> None:
     assert await bot.get_my_commands() == ()
     assert await bot.delete_my_commands(language_code="fa")
     assert await bot.get_my_commands(language_code="fa") == ()
-    with pytest.raises(BadRequest, match="(?i)bot_command_invalid"):
+    with pytest.raises(BadRequest, match="Bot_command_invalid"):
         await bot.set_my_commands([("Start", "Begin")])
 
 
