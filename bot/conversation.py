@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.engine import Flows, Reply, Session, StepContext, step
 from bot.engine.events import Event
 from bot.engine.reply import Effect
+from bot.engine.step import public_node
 from bot.handoff import HandoffPoster, handoff_code
 from bot.logs import log_event
 from bot.store.base import Store
@@ -68,7 +69,7 @@ class Conversations:
         log_event(
             "reply",
             channel=turn.channel,
-            node=turn.reply.node,
+            node=public_node(self.flows, turn.reply.node),
             lang=turn.reply.language,
             effect=",".join(e.value for e in turn.reply.effects) or None,
             ms=round((time.perf_counter() - turn.started) * 1000, 2),

@@ -9,7 +9,15 @@ from collections import deque
 from collections.abc import Iterator
 
 from bot.engine.choice_token import TELEGRAM_CALLBACK_LIMIT, encode_choice
-from bot.engine.model import LANGUAGE_OPTION_PREFIX, SOURCE_LANGUAGE, Action, Flows, NodeId
+from bot.engine.model import (
+    LANGUAGE_OPTION_PREFIX,
+    SOURCE_LANGUAGE,
+    Action,
+    Flows,
+    Location,
+    MsgKey,
+    NodeId,
+)
 from bot.engine.problems import Problem, Severity
 
 HOTLINE_MAX_TAPS = 2
@@ -80,6 +88,8 @@ def lint(flows: Flows) -> list[Problem]:
         *_labels(flows),
         *_screens(flows),
         *_sources(flows),
+        *_glossary(flows),
+        *_discreet(flows),
     ]
 
 
@@ -172,3 +182,52 @@ def _sources(flows: Flows) -> Iterator[Problem]:
                 "has no `source:` — add the source from CONTENT.md",
                 Severity.ERROR,
             )
+
+
+def _glossary(flows: Flows) -> Iterator[Problem]:
+    for term in flows.glossary.terms:
+        for avoided in term.avoid:
+            pattern = re.compile(rf"\b{re.escape(avoided)}\b", re.IGNORECASE)
+            for node in flows.nodes.values():
+                if any(pattern.search(text) for text in node.say):
+                    yield Problem(
+                        node.location,
+                        f'"{node.id}" says "{avoided}" — the glossary says "{term.use}"; '
+                        "use that so the same thing has one name everywhere",
+                    )
+
+
+def discreet_keys(flows: Flows) -> list[tuple[MsgKey, Location | None]]:
+    """Strings seen before anyone chooses a topic: first screens, footer, their buttons."""
+    nav = flows.navigation
+    keys: list[tuple[MsgKey, Location | None]] = []
+    first_flow = nav.start.split(".")[0]
+    for node_id in (nav.start, nav.menu):
+        node = flows.node(node_id)
+        keys.extend((key, node.location) for key in node.say_keys)
+    for node in flows.nodes.values():
+        if node.flow == first_flow:
+            keys.extend((option.key, option.location) for option in node.options)
+    keys.extend((option.key, option.location) for option in nav.footer)
+    keys.extend((key, nav.location) for key in nav.notices.values())
+    return keys
+
+
+def _discreet(flows: Flows) -> Iterator[Problem]:
+    """No word that gives the subject away where someone looking over a shoulder sees it."""
+    for language, table in flows.texts.items():
+        words = flows.glossary.discreet.get(language, ()) + flows.glossary.discreet.get(
+            SOURCE_LANGUAGE, ()
+        )
+        if not words:
+            continue
+        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
+        for key, location in discreet_keys(flows):
+            found = pattern.search(table[key].value)
+            if found:
+                yield Problem(
+                    location,
+                    f'"{key}" in {language} says "{found.group(0)}", which must not show on the '
+                    "first screens or buttons (someone may be looking over the shoulder) — "
+                    "reword it",
+                )

@@ -18,6 +18,7 @@ from bot.engine.model import (
     Action,
     Contact,
     Flows,
+    Glossary,
     Location,
     MsgKey,
     Navigation,
@@ -25,6 +26,7 @@ from bot.engine.model import (
     NodeId,
     Option,
     OptionId,
+    Term,
 )
 from bot.engine.problems import FlowError, Problem, did_you_mean
 from bot.engine.texts import PLACEHOLDER, compile_source_texts, index_options
@@ -56,6 +58,7 @@ class _Draft:
     contacts: dict[str, Contact] = field(default_factory=dict)
     notice_texts: dict[MsgKey, str] = field(default_factory=dict)
     flow_files: dict[str, str] = field(default_factory=dict)
+    glossary: Glossary = field(default_factory=Glossary)
     broken_flows: set[str] = field(default_factory=set)
 
     def error(self, path: str, line: int, message: str) -> None:
@@ -93,6 +96,7 @@ def load(paths: Iterable[str | os.PathLike[str]]) -> Flows:
         navigation=draft.navigation,
         contacts=dict(draft.contacts),
         source_texts={},
+        glossary=draft.glossary,
     )
     return index_options(compile_source_texts(flows, draft.notice_texts))
 
@@ -144,6 +148,8 @@ def _parse_file(draft: _Draft, path: Path) -> None:
         _load_navigation(draft, shown, data)
     elif "contacts" in data:
         _load_contacts(draft, shown, data)
+    elif "glossary" in data:
+        _load_glossary(draft, shown, data)
     else:
         _load_flow(draft, shown, path.stem, data)
 
@@ -434,6 +440,29 @@ def _load_contacts(draft: _Draft, shown: str, data: LocatedDict) -> None:
             verified=body.get("verified") is True,
             location=Location(shown, line),
         )
+
+
+def _load_glossary(draft: _Draft, shown: str, data: LocatedDict) -> None:
+    _unknown_keys(draft, shown, data, ("version", "glossary"), "glossary.yaml")
+    body = data["glossary"]
+    if not isinstance(body, LocatedDict):
+        draft.error(shown, data.key_lines["glossary"], "`glossary:` must be a mapping")
+        return
+    _unknown_keys(draft, shown, body, ("terms", "discreet"), "glossary")
+    terms: list[Term] = []
+    raw_terms = body.get("terms") or LocatedList()
+    for item, line in zip(raw_terms, getattr(raw_terms, "item_lines", []), strict=False):
+        if not isinstance(item, LocatedDict) or not isinstance(item.get("use"), str):
+            draft.error(shown, line, 'a glossary term needs `use: "…"` and `avoid: [...]`')
+            continue
+        _unknown_keys(draft, shown, item, ("use", "avoid", "source", "note"), "a glossary term")
+        avoid = item.get("avoid") or []
+        terms.append(Term(item["use"], tuple(str(a) for a in avoid), Location(shown, line)))
+    discreet_raw = body.get("discreet") or {}
+    discreet = {
+        str(lang): tuple(str(w) for w in words or ()) for lang, words in discreet_raw.items()
+    }
+    draft.glossary = Glossary(tuple(terms), discreet)
 
 
 def _all_options(draft: _Draft) -> Iterable[tuple[str, Option]]:

@@ -88,6 +88,22 @@ class Navigation:
 
 
 @dataclass(frozen=True)
+class Term:
+    """A term said one way everywhere: `use` it, never one of `avoid`."""
+
+    use: str
+    avoid: tuple[str, ...]
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...] = ()
+    discreet: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    """Per language, words that must not show on the first screens or in button labels."""
+
+
+@dataclass(frozen=True)
 class Language:
     """A language the bot can speak; `name` is written in its own script."""
 
@@ -114,6 +130,7 @@ class Flows:
     languages: tuple[Language, ...] = (Language(SOURCE_LANGUAGE, "English"),)
     texts: Mapping[str, Mapping[MsgKey, Text]] = field(default_factory=dict)
     options_by_node: Mapping[NodeId, Mapping[OptionId, Option]] = field(default_factory=dict)
+    glossary: Glossary = field(default_factory=Glossary)
 
     def node(self, node_id: NodeId) -> Node:
         return self.nodes[node_id]

@@ -198,6 +198,14 @@ def _show(
     return session, reply
 
 
+def public_node(flows: Flows, node_id: NodeId | None) -> NodeId | None:
+    """The node id that may be stored, logged or counted: answers map to their anchor."""
+    if node_id is None or node_id not in flows.nodes:
+        return node_id
+    node = flows.node(node_id)
+    return node.id if node.remember else _anchor(flows, node)
+
+
 def _anchor(flows: Flows, node: Node) -> NodeId:
     """Where the session says it is while on a node that must not be stored (an answer)."""
     start = NodeId(f"{node.flow}.start")

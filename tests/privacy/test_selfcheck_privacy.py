@@ -1,0 +1,35 @@
+"""The self-check's answers leave no trace: not in SQLite (incl. WAL), not in the log."""
+
+from __future__ import annotations
+
+import aiohttp
+
+from bot.engine import Flows
+from tests.conversations.drivers import WebChatDriver
+from tests.conversations.script import load_scripts, run_script
+from tests.support.privacy import find_leaks
+from tests.support.server import ServerProcess
+
+ANSWER_TRACES = [
+    "q2_yes",
+    "q3_yes",
+    "q4_yes",
+    "q5_yes",
+    "selfcheck.some",
+    "selfcheck.none",
+    "selfcheck.q",
+]
+
+
+async def test_selfcheck_answers_are_nowhere_at_rest(server: ServerProcess, flows: Flows) -> None:
+    scripts = {s.path.stem: s for s in load_scripts()}
+    for name in ("selfcheck_some", "selfcheck_none"):
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            await run_script(scripts[name], flows, "en", WebChatDriver(server.url, http))
+    files = sorted(p for p in server.data_dir.rglob("*") if p.is_file())
+    assert find_leaks(files, ANSWER_TRACES) == []
+    server.stop()
+    files = sorted(p for p in server.data_dir.rglob("*") if p.is_file())
+    log = server.log_file.read_text()
+    assert "node=selfcheck.start" in log, "the log records the topic, not the answer"
+    assert find_leaks(files, ANSWER_TRACES) == []
