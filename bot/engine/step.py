@@ -27,6 +27,7 @@ from bot.engine.model import (
     Node,
     NodeId,
     Option,
+    OptionId,
 )
 from bot.engine.payload import parse_payload
 from bot.engine.reply import Button, Effect, Handoff, Message, Reply
@@ -112,7 +113,7 @@ def _choose(
         if flows.language(code):
             chosen = replace(session, language=code, node=node_id)
             return _go(flows, chosen, node.languages, context)
-    option = flows.options_by_node[node_id].get(option_id)  # type: ignore[arg-type]
+    option = flows.options_by_node[node_id].get(OptionId(option_id))
     if option is None or option.url is not None:
         return _show(flows, session, _here(flows, session), context)
     session = replace(session, node=node_id)

@@ -30,9 +30,9 @@ class MemoryStore:
         stale = [k for k, s in self._sessions.items() if expired(s, now, self.ttl)]
         for k in stale:
             del self._sessions[k]
-        old = [k for k, seen in self._deliveries.items() if seen + DELIVERY_MEMORY < now]
-        for k in old:
-            del self._deliveries[k]
+        old = [m for m, seen in self._deliveries.items() if seen + DELIVERY_MEMORY < now]
+        for marker in old:
+            del self._deliveries[marker]
         return len(stale)
 
     async def count(self) -> int:

@@ -13,6 +13,7 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot.channels import webchat
 from bot.config import Config
@@ -52,7 +53,7 @@ def create_app(config: Config) -> web.Application:
 
 
 @web.middleware
-async def security_headers(request: web.Request, handler):  # type: ignore[no-untyped-def]
+async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
