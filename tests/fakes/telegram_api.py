@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from tests.fakes.threaded import serve_in_thread
+
 JSON = dict[str, Any]
 T = TypeVar("T")
 
@@ -336,17 +338,8 @@ class FakeTelegramAPI:
     @contextlib.contextmanager
     def run_in_thread(self) -> Iterator[Self]:
         """Serve from a background thread with its own event loop, for sync tests."""
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="fake-telegram-api", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(self.start(), loop).result(timeout=10)
+        with serve_in_thread(self.start, self.close, "fake-telegram-api"):
             yield self
-        finally:
-            asyncio.run_coroutine_threadsafe(self.close(), loop).result(timeout=10)
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join()
-            loop.close()
 
     def queue_update(self, update: JSON) -> JSON:
         """Queue an update for getUpdates; a missing or stale update_id gets the next one."""

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.threaded import serve_in_thread
+
 if TYPE_CHECKING:
     from aiohttp.test_utils import TestClient
     from multidict import CIMultiDictProxy
@@ -370,17 +372,8 @@ class FakeViberAPI:
     @contextlib.contextmanager
     def run_in_thread(self) -> Iterator[FakeViberAPI]:
         """Serve from a background thread with its own event loop, for sync tests."""
-        loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=loop.run_forever, name="fake-viber-api", daemon=True)
-        thread.start()
-        try:
-            asyncio.run_coroutine_threadsafe(self.start(), loop).result(timeout=10)
+        with serve_in_thread(self.start, self.stop, "fake-viber-api"):
             yield self
-        finally:
-            asyncio.run_coroutine_threadsafe(self.stop(), loop).result(timeout=10)
-            loop.call_soon_threadsafe(loop.stop)
-            thread.join(timeout=10)
-            loop.close()
 
     def add_user(self, user_id: str, **details: Any) -> ViberUser:
         """Make a user known; from then on only known users can receive messages."""
