@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from bot.config import ConfigError, load_config
+from bot.config import Config, ConfigError, load_config
 
 
 class Group(click.Group):
@@ -164,7 +164,7 @@ def link(
     click.echo(url)
 
 
-def _config():  # type: ignore[no-untyped-def]
+def _config() -> Config:
     try:
         return load_config()
     except ConfigError as error:

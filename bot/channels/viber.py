@@ -23,6 +23,7 @@ from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget,
 from bot.engine.model import Action, Flows
 from bot.engine.reply import Reply
 from bot.logs import log_event
+from bot.web.body import read_limited
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 
 CHANNEL = "viber"
@@ -96,16 +97,6 @@ async def webhook(request: web.Request) -> web.StreamResponse:
         log_event("viber_ignored", channel=CHANNEL, reason=ignored.reason)
         return web.Response(status=200)
     return await _act(request, conversations, callback)
-
-
-async def read_limited(request: web.Request, limit: int) -> bytes | None:
-    """The whole body, or None once it passes `limit` (read() alone may return part of it)."""
-    body = bytearray()
-    while chunk := await request.content.read(limit + 1 - len(body)):
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 def signature_ok(raw: bytes, signature: str | None, token: str) -> bool:

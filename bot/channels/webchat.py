@@ -6,6 +6,7 @@ The session key is the HMAC of a random cookie; typed text never leaves the page
 from __future__ import annotations
 
 import json
+import re
 import secrets
 from html import escape
 from importlib import resources
@@ -16,12 +17,16 @@ from aiohttp import web
 from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
 from bot.engine.model import SOURCE_LANGUAGE, MsgKey
 from bot.engine.reply import Effect, Reply
+from bot.web.body import read_limited
 from bot.web.keys import CONFIG, CONVERSATIONS
 
 CHANNEL = "webchat"
 COOKIE = "putokaz_chat"
 MAX_CHAT_BODY = 4096
 STATIC = resources.files("bot.web") / "static"
+
+
+COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class BadRequest(Exception):
@@ -116,19 +121,17 @@ def reply_json(reply: Reply, exit_url: str) -> dict[str, Any]:
 
 
 async def chat(request: web.Request) -> web.Response:
-    if request.content_length is not None and request.content_length > MAX_CHAT_BODY:
+    raw = await read_limited(request, MAX_CHAT_BODY)
+    if raw is None:
         return _error(413, f"the request is over {MAX_CHAT_BODY} bytes")
     try:
-        raw = await request.content.read(MAX_CHAT_BODY + 1)
-        if len(raw) > MAX_CHAT_BODY:
-            return _error(413, f"the request is over {MAX_CHAT_BODY} bytes")
         event = parse_event(json.loads(raw or b"null"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         return _error(400, 'the body is not JSON — send {"action": "start"}')
     except BadRequest as error:
         return _error(400, str(error))
     cookie = request.cookies.get(COOKIE)
-    fresh = not cookie or len(cookie) != 43
+    fresh = cookie is None or COOKIE_VALUE.fullmatch(cookie) is None
     if fresh:
         cookie = secrets.token_urlsafe(32)
     conversations = request.app[CONVERSATIONS]

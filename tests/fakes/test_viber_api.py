@@ -34,7 +34,7 @@ KEYBOARD = {
     "Type": "keyboard",
     "DefaultHeight": False,
     "Buttons": [
-        {"Columns": 6, "Rows": 1, "ActionType": "reply", "ActionBody": "o:v1:rights.start:shelter"}
+        {"Columns": 6, "Rows": 1, "ActionType": "reply", "ActionBody": "1|rights.start|safety"}
     ],
 }
 USER_KEYS = {"id", "name", "avatar", "country", "language", "api_version"}
@@ -373,7 +373,7 @@ def test_message_fixtures_are_text_as_viber_sends_keyboard_replies():
     }
     assert load_fixture("message_keyboard_reply")["message"] == {
         "type": "text",
-        "text": "o:v1:rights.start:shelter",
+        "text": "1|rights.start|safety",
     }
     started = load_fixture("conversation_started")
     assert (started["context"], started["subscribed"]) == ("fa-reflection", False)

@@ -49,3 +49,15 @@ async def test_a_new_visitor_gets_a_random_http_only_cookie(server: ServerProces
         async with http.post(f"{server.url}/api/chat", json={"action": "exit"}) as response:
             assert response.cookies["putokaz_chat"].value == ""
             assert (await response.json())["exit_url"] == "about:blank"
+
+
+async def test_a_forged_cookie_is_replaced_not_a_crash(server: ServerProcess) -> None:
+    async with aiohttp.ClientSession() as http:
+        for cookie in ["x" * 43 + "é", "%FF" * 15, "a" * 43 + ";"]:
+            headers = {"Cookie": f"putokaz_chat={cookie}"}
+            async with http.post(
+                f"{server.url}/api/chat", json={"action": "start"}, headers=headers
+            ) as response:
+                assert response.status == 200
+                assert len(response.cookies["putokaz_chat"].value) == 43
+    assert "Traceback" not in server.log_file.read_text()
