@@ -53,7 +53,7 @@ async def test_a_new_visitor_gets_a_random_http_only_cookie(server: ServerProces
 
 async def test_a_forged_cookie_is_replaced_not_a_crash(server: ServerProcess) -> None:
     async with aiohttp.ClientSession() as http:
-        for cookie in ["x" * 43 + "é", "%FF" * 15, "a" * 43 + ";"]:
+        for cookie in ["x" * 43 + "é", "%FF" * 15, "short"]:
             headers = {"Cookie": f"putokaz_chat={cookie}"}
             async with http.post(
                 f"{server.url}/api/chat", json={"action": "start"}, headers=headers
