@@ -22,14 +22,14 @@ def run_checks(flows_dir: Path, locales_dir: Path | None = None) -> tuple[list[P
         problems = lint(flows)
     else:
         from bot.i18n.catalogs import attach_catalogs
-        from bot.i18n.lint import lint_catalogs, lint_translated
+        from bot.i18n.lint import lint_catalogs
 
         try:
             translated = attach_catalogs(flows, locales_dir)
         except FlowError as error:
             return list(error.problems), "the catalogs did not load"
         # Linted with the catalogs attached, so translated screens are measured too.
-        problems = lint_translated(flows, translated)
+        problems = lint(translated)
         problems += lint_catalogs(Path(locales_dir), flows.source_texts)
         flows = translated
     summary = f"{len(flows.nodes)} nodes, {len(flows.languages)} language(s)"

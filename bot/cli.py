@@ -51,7 +51,11 @@ def check(flows_dir: Path | None, locales_dir: Path | None, strict: bool) -> Non
     from bot.checks import run_checks
 
     config = _config()
-    problems, summary = run_checks(flows_dir or config.flows_dir, locales_dir or config.locales_dir)
+    if locales_dir is None and flows_dir is None:
+        locales_dir = (
+            config.locales_dir
+        )  # another flows folder is checked with its own catalogs only
+    problems, summary = run_checks(flows_dir or config.flows_dir, locales_dir)
     for problem in problems:
         click.echo(str(problem), err=False)
     errors = [p for p in problems if p.severity.value == "error" or strict]

@@ -149,6 +149,18 @@ def _labels(flows: Flows) -> Iterator[Problem]:
                     f"callback_data limit of {TELEGRAM_CALLBACK_LIMIT} — "
                     "shorten the node or option id",
                 )
+            for language, table in flows.texts.items():
+                label = table[option.key]
+                if (
+                    language != SOURCE_LANGUAGE
+                    and not label.fallback
+                    and len(label.value) > LABEL_LIMIT
+                ):
+                    yield Problem(
+                        option.location,
+                        f'label of option "{option.id}" in {language} has {len(label.value)} '
+                        f"characters, over the limit of {LABEL_LIMIT} — shorten the translation",
+                    )
         if node.languages:
             for language in flows.languages:
                 token = encode_choice(node.id, LANGUAGE_OPTION_PREFIX + language.code)
@@ -160,7 +172,10 @@ def _screens(flows: Flows) -> Iterator[Problem]:
     for language, table in flows.texts.items():
         limit = SCREEN_LIMIT if language == SOURCE_LANGUAGE else TRANSLATED_SCREEN_LIMIT
         for node in flows.nodes.values():
-            size = sum(len(table[key].value) for key in node.say_keys)
+            texts = [table[key] for key in node.say_keys]
+            if language != SOURCE_LANGUAGE and all(t.fallback for t in texts):
+                continue  # the English itself is measured once, under "en"
+            size = sum(len(t.value) for t in texts)
             if size > limit:
                 where = "" if language == SOURCE_LANGUAGE else f" in {language}"
                 yield Problem(
@@ -223,7 +238,10 @@ def _discreet(flows: Flows) -> Iterator[Problem]:
             continue
         pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
         for key, location in discreet_keys(flows):
-            found = pattern.search(table[key].value)
+            text = table[key]
+            if language != SOURCE_LANGUAGE and text.fallback:
+                continue  # English fallback: reported once, under "en"
+            found = pattern.search(text.value)
             if found:
                 yield Problem(
                     location,

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +115,27 @@ def _load_file(draft: _Draft, path: Path) -> None:
         draft.broken_flows.add(path.stem)
 
 
+@dataclass(frozen=True)
+class ParsedFile:
+    """One flow file on its own, before cross-file checks; `data` keeps YAML line numbers."""
+
+    data: LocatedDict
+    nodes: Mapping[NodeId, Node]
+    navigation: Navigation | None
+
+
+def parse_file_text(text: str, path: str | None = None) -> ParsedFile:
+    """Parse one file's text (the i18n extractor uses this); raise `FlowError` on mistakes.
+
+    Without a path, the flow's own `id:` stands in for the file name.
+    """
+    draft = _Draft()
+    data = _parse_text(draft, path or "<flow file>", Path(path).stem if path else None, text)
+    if draft.problems or data is None:
+        raise FlowError(draft.problems)
+    return ParsedFile(data, dict(draft.nodes), draft.navigation)
+
+
 def _parse_file(draft: _Draft, path: Path) -> None:
     shown = _display(path)
     try:
@@ -122,6 +143,10 @@ def _parse_file(draft: _Draft, path: Path) -> None:
     except (OSError, UnicodeDecodeError) as error:
         draft.error(shown, 0, f"cannot read this file ({error}) — save it as UTF-8 text")
         return
+    _parse_text(draft, shown, path.stem, text)
+
+
+def _parse_text(draft: _Draft, shown: str, stem: str | None, text: str) -> LocatedDict | None:
     try:
         data, duplicates = parse(text)
     except yaml.YAMLError as error:
@@ -131,7 +156,7 @@ def _parse_file(draft: _Draft, path: Path) -> None:
         draft.error(
             shown, line, f"this is not valid YAML ({problem}) — check indentation and quotes"
         )
-        return
+        return None
     for dup in duplicates:
         draft.error(
             shown,
@@ -141,9 +166,9 @@ def _parse_file(draft: _Draft, path: Path) -> None:
         )
     if not isinstance(data, LocatedDict):
         draft.error(shown, 1, "a flow file must be a mapping — start with `version: 1`")
-        return
+        return None
     if not _check_version(draft, shown, data):
-        return
+        return None
     if "navigation" in data:
         _load_navigation(draft, shown, data)
     elif "contacts" in data:
@@ -151,7 +176,8 @@ def _parse_file(draft: _Draft, path: Path) -> None:
     elif "glossary" in data:
         _load_glossary(draft, shown, data)
     else:
-        _load_flow(draft, shown, path.stem, data)
+        _load_flow(draft, shown, stem or str(data.get("id")), data)
+    return data
 
 
 def _check_version(draft: _Draft, shown: str, data: LocatedDict) -> bool:

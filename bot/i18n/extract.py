@@ -13,21 +13,14 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import IO, Any
 
-import yaml
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
 from bot.engine.lint import LABEL_LIMIT, SCREEN_LIMIT
-from bot.engine.loader import (
-    _check_version,
-    _Draft,
-    _load_flow,
-    _load_navigation,
-)
-from bot.engine.model import Action, Location, MsgKey, Node, Option
-from bot.engine.problems import FlowError, Problem
+from bot.engine.loader import parse_file_text
+from bot.engine.model import Action, MsgKey, Navigation, Node, Option
 from bot.engine.texts import PLACEHOLDER, placeholders
-from bot.engine.yaml_source import LocatedDict, LocatedList, parse
+from bot.engine.yaml_source import LocatedDict, LocatedList
 
 # Babel turns the first argument of a pgettext call into msgctxt (keyword spec
 # ((1, "c"), 2)); a custom extractor gets msgctxt only by posing as that call.
@@ -80,38 +73,15 @@ def extract_flows(
 
 def flow_strings(text: str, path: str | None = None) -> list[FlowString]:
     """Every translatable string of one flow file; raise `FlowError` if it has mistakes."""
-    where = path or "<flow file>"
-    try:
-        data, _ = parse(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        problem = Problem(Location(where, line), "not valid YAML — run `putokaz check`")
-        raise FlowError([problem]) from None
-    draft = _Draft()
-    if not isinstance(data, LocatedDict):
-        raise FlowError([Problem(Location(where, 1), "a flow file must be a mapping")])
-    if not _check_version(draft, where, data) or "contacts" in data:
-        _raise_if(draft)
+    parsed = parse_file_text(text, path)
+    if parsed.navigation is not None:
+        return _navigation_strings(parsed.navigation, parsed.data["navigation"])
+    if "nodes" not in parsed.data:
         return []
-    if "navigation" in data:
-        _load_navigation(draft, where, data)
-        _raise_if(draft)
-        return _navigation_strings(draft, data["navigation"])
-    if "nodes" not in data:
-        return []
-    stem = Path(path).stem if path else str(data.get("id"))
-    _load_flow(draft, where, stem, data)
-    _raise_if(draft)
     found: list[FlowString] = []
-    for node in draft.nodes.values():
-        found.extend(_node_strings(node, data["nodes"][node.id.split(".", 1)[1]]))
+    for node in parsed.nodes.values():
+        found.extend(_node_strings(node, parsed.data["nodes"][node.id.split(".", 1)[1]]))
     return found
-
-
-def _raise_if(draft: _Draft) -> None:
-    if draft.problems:
-        raise FlowError(draft.problems)
 
 
 def _node_strings(node: Node, body: LocatedDict) -> Iterator[FlowString]:
@@ -129,19 +99,18 @@ def _node_strings(node: Node, body: LocatedDict) -> Iterator[FlowString]:
         yield _label(option, f'Button on screen "{node.id}": {_does(option)}.')
 
 
-def _navigation_strings(draft: _Draft, nav: LocatedDict) -> list[FlowString]:
-    assert draft.navigation is not None  # set whenever _load_navigation reported nothing
+def _navigation_strings(navigation: Navigation, nav: LocatedDict) -> list[FlowString]:
     found = [
         _label(
             option,
             f"Button under every screen: {_does(option)}. Anyone glancing at the phone "
             "sees it: keep it neutral.",
         )
-        for option in draft.navigation.footer
+        for option in navigation.footer
     ]
     notices = nav["notices"]
-    for name, key in draft.navigation.notices.items():
-        text = draft.notice_texts[key]
+    for name, key in navigation.notices.items():
+        text = str(notices[name]).strip()
         notes = (f'Short text "{name}" that the bot adds when needed. Keep it short.',)
         found.append(FlowString(key, text, notices.key_lines[name], notes + _keep_notes(text)))
     return found
@@ -171,7 +140,7 @@ def _keep_notes(text: str) -> tuple[str, ...]:
     if numbers:
         notes.append(
             f"Keep the numbers ({', '.join(dict.fromkeys(numbers))}) unchanged; "
-            "your own script's digits are fine."
+            "write them with the digits 0-9, as in the English."
         )
     return tuple(notes)
 

@@ -7,27 +7,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from bot.engine.lint import lint
-from bot.engine.model import Flows, Location, MsgKey
+from bot.engine.model import Location, MsgKey
 from bot.engine.problems import Problem, Severity
-from bot.engine.texts import Lookup, localize
 from bot.i18n.coverage import measure, mismatches
 from bot.i18n.errors import CatalogError
 from bot.i18n.languages import read_manifest
 from bot.i18n.layout import manifest_path, po_path, shown
 from bot.i18n.pofiles import read_catalog
-
-
-def lint_translated(english: Flows, translated: Flows) -> list[Problem]:
-    """The engine's lint over `translated`, without repeating once per language a
-    problem of the English text that only shows there as the fallback."""
-
-    def nothing(code: str) -> Lookup:
-        return lambda key, source: None
-
-    untranslated = localize(english, translated.languages, nothing)
-    echoes = set(lint(untranslated)) - set(lint(english))
-    return [problem for problem in lint(translated) if problem not in echoes]
 
 
 def lint_catalogs(locales_dir: Path, source_texts: Mapping[MsgKey, str]) -> list[Problem]:

@@ -42,7 +42,7 @@ def test_extractor_yields_pgettext_calls_with_msgctxt_line_and_notes() -> None:
     assert first == [
         'Screen "rights.start", message 1 of 2.',
         "Limit: 400 characters for the whole screen (all its messages).",
-        "Keep the numbers (30) unchanged; your own script's digits are fine.",
+        "Keep the numbers (30) unchanged; write them with the digits 0-9, as in the English.",
         "Source of the facts: CETS 197 Art. 13.",
     ]
     assert "Keep {police} exactly as written: the bot puts the real value there." in second
