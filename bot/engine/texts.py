@@ -131,6 +131,6 @@ def localize(
             if translated:
                 table[key] = Text(fill(translated, values, rtl=rtl))
             else:
-                table[key] = Text(fill(source, values), fallback=True)
+                table[key] = Text(fill(source, values, rtl=rtl), fallback=True)
         texts[language.code] = table
     return replace(flows, languages=languages, texts=texts)

@@ -1,0 +1,62 @@
+"""Arabic and Farsi read right-to-left, while the hotline number keeps its left-to-right order."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import Browser, expect
+
+from tests.browser.conftest import PHONE
+from tests.support.server import ServerProcess
+
+DOCS = Path(__file__).parents[2] / "docs" / "screenshots"
+NUMBER = "+381 61 63 84 071"
+
+# Where each character of the number is drawn, left to right on the screen.
+CHARACTER_POSITIONS = """
+(number) => {
+  const messages = [...document.querySelectorAll('.msg')];
+  for (const element of messages) {
+    const node = element.firstChild;
+    const at = node.textContent.indexOf(number);
+    if (at < 0) continue;
+    const xs = [];
+    for (let i = 0; i < number.length; i++) {
+      if (number[i] === ' ') continue;
+      const range = document.createRange();
+      range.setStart(node, at + i);
+      range.setEnd(node, at + i + 1);
+      const rect = range.getClientRects()[0];
+      xs.push({ch: number[i], x: rect.left, y: rect.top});
+    }
+    return {dir: getComputedStyle(element).direction, lang: element.lang, xs};
+  }
+  return null;
+}
+"""
+
+
+@pytest.mark.parametrize("language", ["ar", "fa"])
+async def test_rtl_conversation_with_the_number_left_to_right(
+    browser: Browser, server: ServerProcess, language: str
+) -> None:
+    context = await browser.new_context(**PHONE)
+    page = await context.new_page()
+    await page.goto(f"{server.url}/?start={language}-hotline")
+    await expect(page.locator(".msg").first).to_be_visible()
+    assert await page.evaluate("document.documentElement.lang") == language
+
+    found = await page.evaluate(CHARACTER_POSITIONS, NUMBER)
+    assert found is not None, "the hotline number is on the screen"
+    assert found["dir"] == "rtl"
+    assert found["lang"] == language
+    same_line = [c for c in found["xs"] if abs(c["y"] - found["xs"][0]["y"]) < 2]
+    xs = [c["x"] for c in same_line]
+    assert xs == sorted(xs), f"the number is drawn left to right: {same_line}"
+    assert [c["ch"] for c in same_line][:4] == ["+", "3", "8", "1"]
+
+    buttons = page.locator(".buttons").last
+    assert await buttons.get_attribute("dir") == "rtl"
+    await page.screenshot(path=str(DOCS / f"webchat-hotline-{language}.png"), full_page=True)
+    await context.close()
