@@ -101,6 +101,16 @@ def check(flows: Flows, language: str, expect: dict[str, Any], seen: Observed, w
         assert seen.notices, f"{where}: expected the free-text notice"
 
 
+def language_after(action: dict[str, Any], speaking: str, language: str) -> str:
+    """The language the reply to `action` is in: set by a language button or a deep link."""
+    if action.get("choose") == f"@{language}":
+        return language
+    payload = action.get("start")
+    if isinstance(payload, str) and payload.split("-")[0] == payload_language(language):
+        return language
+    return speaking
+
+
 async def run_script(
     script: Script,
     flows: Flows,
@@ -108,12 +118,16 @@ async def run_script(
     driver: Driver,
     after_step: Callable[[int, dict[str, Any]], Awaitable[None]] | None = None,
 ) -> None:
+    speaking = "en"  # until the person picks a language, the bot speaks the source language
     for number, raw_step in enumerate(script.steps, 1):
         step = substitute(raw_step, language)
         action = {k: v for k, v in step.items() if k != "expect"}
+        speaking = language_after(action, speaking, language)
         seen = await driver.act(action)
         where = f"{script.path.name} step {number} ({action}) [{language}]"
-        check(flows, language, step.get("expect", {}), seen, where)
+        check(flows, speaking, step.get("expect", {}), seen, where)
+        if {"forget", "quick_exit"} & set(seen.effects):
+            speaking = "en"
         if after_step is not None:
             await after_step(number, step)
 
