@@ -7,10 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.config import PROJECT_ROOT
+from bot.config import PROJECT_ROOT, load_config
 from bot.engine import Flows
 from bot.runtime import load_flows
-from bot.config import load_config
 from tests.support.server import ServerProcess
 
 FLOWS_DIR = PROJECT_ROOT / "flows"

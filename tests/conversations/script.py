@@ -80,9 +80,9 @@ def check(flows: Flows, language: str, expect: dict[str, Any], seen: Observed, w
     if node is not None:
         wanted = render(flows, NodeId(node), language)
         texts = tuple(m.text for m in wanted.messages)
-        assert len(texts) == len(seen.texts) and all(
-            _matches(w, s) for w, s in zip(texts, seen.texts, strict=True)
-        ), f"{where}: expected the text of {node} in {language}:\n{texts}\nsaw:\n{seen.texts}"
+        shown = f"{where}: expected the text of {node} in {language}:\n{texts}\nsaw:\n{seen.texts}"
+        assert len(texts) == len(seen.texts), shown
+        assert all(_matches(w, s) for w, s in zip(texts, seen.texts, strict=True)), shown
         wanted_buttons = tuple(b.option_id for b in wanted.buttons)
         assert seen.buttons == wanted_buttons, (
             f"{where}: expected the buttons of {node} {wanted_buttons}, saw {seen.buttons}"

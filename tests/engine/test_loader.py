@@ -48,5 +48,5 @@ def test_all_errors_of_a_folder_come_at_once(tmp_path: Path) -> None:
 
 
 def test_an_empty_folder_says_so(tmp_path: Path) -> None:
-    with pytest.raises(FlowError, match="no \\*.yaml flow files here"):
+    with pytest.raises(FlowError, match=r"no \*.yaml flow files here"):
         load_dir(tmp_path)

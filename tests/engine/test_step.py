@@ -29,7 +29,8 @@ def test_stale_button_shows_current_node_again(flows: Flows) -> None:
     session = at(flows, "rights.start")
     after, reply = go(flows, session, Choose("does_not_exist"))
     assert reply.node == "rights.start"
-    assert after is not None and after.node == "rights.start"
+    assert after is not None
+    assert after.node == "rights.start"
 
 
 def test_button_from_an_older_message_still_does_what_it_said(flows: Flows) -> None:
@@ -78,7 +79,8 @@ def test_back_stack_is_bounded(flows: Flows) -> None:
     for _ in range(30):
         session, _ = go(flows, session, Choose("safety"))
         session, _ = go(flows, session, Choose("all"))
-    assert session is not None and len(session.back) <= 8
+    assert session is not None
+    assert len(session.back) <= 8
 
 
 def test_unknown_deep_link_parts_are_ignored(flows: Flows) -> None:
@@ -95,7 +97,8 @@ def test_hotline_entry_carries_the_handoff_but_not_in_the_session(flows: Flows) 
     assert reply.handoff.code == "K7F3"
     assert reply.handoff.topics == ("rights",)
     assert "K7F3" in "".join(m.text for m in reply.messages)
-    assert after is not None and "K7F3" not in after.to_json()
+    assert after is not None
+    assert "K7F3" not in after.to_json()
 
 
 def test_selfcheck_answers_never_reach_the_session(flows: Flows) -> None:
@@ -116,4 +119,5 @@ def test_language_can_be_changed_later(flows: Flows) -> None:
     assert reply.node == flows.navigation.start
     code = flows.languages[-1].code
     after, reply = go(flows, after, Choose(f"@{code}", flows.navigation.start))
-    assert after is not None and after.language == code
+    assert after is not None
+    assert after.language == code

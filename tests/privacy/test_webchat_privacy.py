@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import aiohttp
 
-from bot.engine import Flows
 from bot.channels.webchat import COOKIE
+from bot.engine import Flows
 from tests.conversations.drivers import WebChatDriver
 from tests.conversations.script import load_scripts, run_script
 from tests.support.privacy import find_leaks
@@ -41,6 +41,6 @@ async def test_wal_file_is_scanned_while_the_server_runs(
         await driver.act({"start": "en"})
         await driver.act({"text": TYPED})
         cookie = next(c.value for c in jar if c.key == COOKIE)
-        wal = [p for p in server.data_dir.rglob("*-wal")]
+        wal = list(server.data_dir.rglob("*-wal"))
         assert wal, "SQLite runs in WAL mode, so a -wal file exists while serving"
         assert find_leaks(list(server.data_dir.rglob("*")), [cookie, TYPED]) == []
