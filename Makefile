@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/putokaz i18n compile --quiet 2>/dev/null || true
+	$(BIN)/putokaz i18n compile > /dev/null
 	$(BIN)/putokaz serve
 
 test: $(STAMP)
