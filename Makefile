@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test bench lint format check clean
+.PHONY: run test bench lint format check clean screenshots
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,3 +36,6 @@ check: $(STAMP)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+screenshots: $(STAMP)
+	PUTOKAZ_UPDATE_SCREENSHOTS=1 $(BIN)/python -m pytest -q tests/browser

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, async_playwright
@@ -24,6 +26,18 @@ PHONE = {
     "is_mobile": True,
     "has_touch": True,
 }
+
+
+DOCS_SCREENSHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    """docs/screenshots with `make screenshots`; a temporary folder otherwise, so a test
+    run leaves the checkout unchanged."""
+    if os.environ.get("PUTOKAZ_UPDATE_SCREENSHOTS") == "1":
+        return DOCS_SCREENSHOTS
+    return tmp_path
 
 
 @pytest.fixture

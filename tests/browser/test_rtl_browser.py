@@ -10,7 +10,6 @@ from playwright.async_api import Browser, expect
 from tests.browser.conftest import PHONE
 from tests.support.server import ServerProcess
 
-DOCS = Path(__file__).parents[2] / "docs" / "screenshots"
 NUMBER = "+381 61 63 84 071"
 
 # Where each character of the number is drawn, left to right on the screen.
@@ -39,7 +38,7 @@ CHARACTER_POSITIONS = """
 
 @pytest.mark.parametrize("language", ["ar", "fa"])
 async def test_rtl_conversation_with_the_number_left_to_right(
-    browser: Browser, server: ServerProcess, language: str
+    browser: Browser, server: ServerProcess, language: str, screenshots: Path
 ) -> None:
     context = await browser.new_context(**PHONE)
     page = await context.new_page()
@@ -58,5 +57,5 @@ async def test_rtl_conversation_with_the_number_left_to_right(
 
     buttons = page.locator(".buttons").last
     assert await buttons.get_attribute("dir") == "rtl"
-    await page.screenshot(path=str(DOCS / f"webchat-hotline-{language}.png"), full_page=True)
+    await page.screenshot(path=str(screenshots / f"webchat-hotline-{language}.png"), full_page=True)
     await context.close()

@@ -9,11 +9,9 @@ from playwright.async_api import Browser, expect
 from tests.browser.conftest import PHONE
 from tests.support.server import ServerProcess
 
-DOCS = Path(__file__).parents[2] / "docs"
-
 
 async def test_reflection_period_then_quick_exit_leaves_nothing(
-    browser: Browser, server: ServerProcess
+    browser: Browser, server: ServerProcess, screenshots: Path
 ) -> None:
     context = await browser.new_context(**PHONE)
     page = await context.new_page()
@@ -23,7 +21,7 @@ async def test_reflection_period_then_quick_exit_leaves_nothing(
     await expect(page.locator(".msg").last).to_contain_text("reflection")
     await page.locator('[data-option="how_long"]').click()
     await expect(page.locator(".msg").last).to_contain_text("at least 30 days")
-    await page.screenshot(path=str(DOCS / "screenshots" / "webchat-reflection.png"), full_page=True)
+    await page.screenshot(path=str(screenshots / "webchat-reflection.png"), full_page=True)
 
     await page.locator("#quick-exit").click()
     await page.wait_for_url("about:blank")
