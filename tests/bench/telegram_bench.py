@@ -47,6 +47,16 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def pin(server_pid: int) -> bool:
+    """The server on one core, this process (clients and fake) on the others, if there are."""
+    cores = sorted(os.sched_getaffinity(0))
+    if len(cores) < 2:
+        return False
+    os.sched_setaffinity(server_pid, {cores[0]})
+    os.sched_setaffinity(0, set(cores[1:]))
+    return True
+
+
 def person(chat_id: int) -> dict[str, Any]:
     return {"id": chat_id, "is_bot": False, "first_name": "Bench", "language_code": "en"}
 
@@ -140,23 +150,25 @@ async def fire(url: str, chats: list[list[bytes]]) -> tuple[float, list[float], 
         return time.perf_counter() - started, latencies, failures
 
 
-def rounds(chats: list[list[bytes]], size: int) -> list[list[list[bytes]]]:
-    """Split conversations into consecutive groups of about `size` updates each."""
-    groups: list[list[list[bytes]]] = [[]]
-    for chat in chats:
-        if sum(len(c) for c in groups[-1]) >= size:
-            groups.append([])
-        groups[-1].append(chat)
+def rounds(chats: list[list[bytes]], sizes: list[int]) -> list[list[list[bytes]]]:
+    """Split conversations into consecutive groups of at least `sizes[i]` updates each."""
+    groups: list[list[list[bytes]]] = []
+    rest = iter(chats)
+    for size in sizes:
+        group: list[list[bytes]] = []
+        while sum(len(c) for c in group) < size:
+            group.append(next(rest))
+        groups.append(group)
     return groups
 
 
 def main() -> list[str]:
     """Warm up, then three rounds of UPDATES; the median round is reported."""
     flows = load_flows(load_config(env={}))
-    warm, *measured = rounds(conversations(flows, WARM_UP + ROUNDS * UPDATES), UPDATES)
-    if len(measured) > ROUNDS:  # the last round may be a remainder
-        measured = measured[:ROUNDS]
+    sizes = [WARM_UP] + [UPDATES] * ROUNDS
+    warm, *measured = rounds(conversations(flows, sum(sizes) + 10 * ROUNDS), sizes)
     results = []
+    cores = os.sched_getaffinity(0)
     with (
         FakeTelegramAPI(token=TOKEN).run_in_thread() as fake,
         tempfile.TemporaryDirectory() as folder,
@@ -169,6 +181,7 @@ def main() -> list[str]:
         }
         with ServerProcess(Path(folder) / "data", env=env) as server:
             assert server.process is not None
+            pinned = "yes" if pin(server.process.pid) else "no"
             url = f"{server.url}/telegram"
             asyncio.run(fire(url, warm))
             for chats in measured:
@@ -183,11 +196,13 @@ def main() -> list[str]:
                 results.append(
                     (updates / wall, cpu / updates, updates, latencies, failures, calls, own)
                 )
+    os.sched_setaffinity(0, cores)
     results.sort(key=lambda r: r[0])
     rate, per_update, updates, latencies, failures, calls, own = results[len(results) // 2]
     return [
         "| measurement (median of 3 rounds) | value |",
         "|---|---:|",
+        f"| server pinned to one core, load generator on the other(s) | {pinned} |",
         f"| updates through POST /telegram per round ({CLIENTS} clients, 1/5 /start, "
         f"4/5 taps) | {updates} |",
         f"| throughput | {rate:,.0f} updates/s |",

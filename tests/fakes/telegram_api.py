@@ -287,6 +287,7 @@ class FakeTelegramAPI:
                 "deleteWebhook": self._delete_webhook,
                 "getWebhookInfo": self._get_webhook_info,
                 "getUpdates": self._get_updates,
+                "leaveChat": self._leave_chat,
             }.items()
         }
 
@@ -575,6 +576,11 @@ class FakeTelegramAPI:
         query_id = _as_int(_str(params, "callback_query_id"))
         if not query_id:
             raise bad_request(QUERY_ID_INVALID)
+        return True
+
+    def _leave_chat(self, params: JSON) -> bool:
+        if _chat_id(params) > 0:
+            raise bad_request("chat member status can't be changed in private chats")
         return True
 
     def _send_chat_action(self, params: JSON) -> bool:

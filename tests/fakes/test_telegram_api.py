@@ -37,6 +37,10 @@ FIXTURE_TYPES = {
     "group_message": "message",
     "message_command_help": "message",
     "message_command_forget": "message",
+    "message_command_exit": "message",
+    "message_command_language": "message",
+    "message_document": "message",
+    "my_chat_member_added_to_group": "my_chat_member",
 }
 PLANTED = ("777000111", "planted_username_q7", "PlantedFirstName", "PlantedLastName")
 
