@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
+import aiohttp
 import pytest
 
 from bot.config import PROJECT_ROOT, load_config
@@ -24,6 +25,13 @@ def flows() -> Flows:
 @pytest.fixture(scope="session")
 def languages(flows: Flows) -> list[str]:
     return [language.code for language in flows.languages]
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    """A plain aiohttp client for talking to servers and fakes on loopback."""
+    async with aiohttp.ClientSession() as session:
+        yield session
 
 
 @pytest.fixture

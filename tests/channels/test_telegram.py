@@ -26,11 +26,11 @@ from bot.engine import Flows, render
 from bot.engine.choice_token import decode_choice, encode_choice
 from bot.engine.model import NodeId
 from bot.handoff import CODE_ALPHABET
-from bot.store.pseudonym import Pseudonymizer, load_pepper
 from tests.conversations.script import Observed, load_scripts, run_script
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
 from tests.support.privacy import find_leaks
 from tests.support.server import ServerProcess
+from tests.support.sessions import session_rows
 
 TOKEN = "123456:TEST-token_for-the-fake"
 SECRET = "test-secret_7Qz"
@@ -80,14 +80,6 @@ def tap(chat_id: int, message_id: int, data: str) -> dict[str, Any]:
     query["data"] = data
     query["message"]["message_id"] = message_id
     return update
-
-
-def session_rows(data_dir: Path, chat_id: int | None = None) -> int:
-    with sqlite3.connect(data_dir / "putokaz.db") as db:
-        if chat_id is None:
-            return int(db.execute("select count(*) from sessions").fetchone()[0])
-        key = Pseudonymizer(load_pepper(data_dir)).key("telegram", chat_id).value
-        return int(db.execute("select count(*) from sessions where key = ?", (key,)).fetchone()[0])
 
 
 def markup(call: Call) -> dict[str, Any] | None:
@@ -277,7 +269,7 @@ class TelegramDriver:
         effects = []
         if any(c.method == "deleteMessages" for c in calls):
             effects.append("quick_exit")
-        if session_rows(self.mode.server.data_dir, self.chat) == 0:
+        if session_rows(self.mode.server.data_dir, "telegram", self.chat) == 0:
             effects.append("forget")
         node = self.node
         if node is not None and self.flows.node(NodeId(node)).handoff:
@@ -332,12 +324,6 @@ def polling_server(
     env = server_env(polling_fake, webhook=False)
     with ServerProcess(tmp_path_factory.mktemp("telegram-polling") / "data", env=env) as server:
         yield server
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 @pytest.fixture
@@ -457,7 +443,7 @@ async def test_wrong_or_missing_secret_is_403_and_nothing_happens(
     ]
     assert statuses == [403] * 6
     assert webhook.fake.calls[mark:] == []
-    assert session_rows(webhook.server.data_dir, chat) == 0
+    assert session_rows(webhook.server.data_dir, "telegram", chat) == 0
 
 
 async def test_body_over_one_megabyte_is_413(webhook: Mode, http: aiohttp.ClientSession) -> None:
@@ -630,7 +616,7 @@ async def test_quick_exit_deletes_exactly_this_chats_messages(webhook: Mode, flo
     assert seen.texts == tuple(
         m.text for m in render(flows, NodeId("safety.exited"), "en").messages
     )
-    assert session_rows(webhook.server.data_dir, one.chat) == 0
+    assert session_rows(webhook.server.data_dir, "telegram", one.chat) == 0
 
     # Typed /exit deletes the command message too.
     third = TelegramDriver(webhook, flows)
@@ -679,16 +665,16 @@ async def test_groups_and_channels_are_left_and_nothing_is_stored(webhook: Mode)
 async def test_blocking_the_bot_drops_the_session(webhook: Mode, flows: Flows) -> None:
     driver = TelegramDriver(webhook, flows)
     await driver.act({"start": "en"})
-    assert session_rows(webhook.server.data_dir, driver.chat) == 1
+    assert session_rows(webhook.server.data_dir, "telegram", driver.chat) == 1
     await webhook.deliver(in_chat(fixture("my_chat_member_kicked"), driver.chat))
-    assert session_rows(webhook.server.data_dir, driver.chat) == 0
+    assert session_rows(webhook.server.data_dir, "telegram", driver.chat) == 0
 
     # Or Telegram refuses a reply with 403: the session goes as well.
     other = TelegramDriver(webhook, flows)
     await other.act({"start": "en"})
     webhook.fake.fail("sendMessage", 403, times=1)
     await webhook.deliver(message(other.chat, "/help"))
-    assert session_rows(webhook.server.data_dir, other.chat) == 0
+    assert session_rows(webhook.server.data_dir, "telegram", other.chat) == 0
     assert "event=session_dropped channel=telegram reason=blocked" in log_of(webhook.server)
 
 
@@ -797,7 +783,7 @@ async def test_no_chat_id_name_username_or_typed_text_is_kept_or_logged(
                 await run_script(script, flows, "en", driver)
         await driver.act({"start": "fa-rights"})
         await driver.act({"text": "my secret words zebra-42"})
-        assert session_rows(server.data_dir, PLANTED_CHAT) == 1
+        assert session_rows(server.data_dir, "telegram", PLANTED_CHAT) == 1
         running = sorted(p for p in server.data_dir.rglob("*") if p.is_file())
         assert any(p.name.endswith("-wal") for p in running)
         assert find_leaks(running, PLANTED) == []

@@ -10,7 +10,6 @@ import copy
 import itertools
 import json
 import random
-import sqlite3
 import threading
 from collections.abc import AsyncIterator, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -23,7 +22,6 @@ import pytest
 from bot.channels.viber import MAX_CALLBACK_BYTES
 from bot.engine import Flows
 from bot.engine.choice_token import decode_choice, encode_choice
-from bot.store.pseudonym import Pseudonymizer, load_pepper
 from tests.conversations.script import Observed, load_scripts, run_script
 from tests.fakes.viber_api import (
     SIGNATURE_HEADER,
@@ -35,6 +33,7 @@ from tests.fakes.viber_api import (
 )
 from tests.support.privacy import find_leaks
 from tests.support.server import ServerProcess, free_port
+from tests.support.sessions import session_rows
 
 TOKEN = "445da6az1s345z78-dazcczb2542zv51a-e0vc5fva17480im9"
 FIXTURES = (
@@ -131,12 +130,6 @@ def viber_server(
         yield server
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 async def post(
     http: aiohttp.ClientSession,
     server: ServerProcess,
@@ -165,16 +158,6 @@ def message(user_id: str, text: str) -> dict[str, Any]:
     event["message"]["text"] = text
     event["message_token"] = next_token()
     return event
-
-
-def session_rows(data_dir: Path, user_id: str | None = None) -> int:
-    """Rows in the `sessions` table of the server's SQLite file (for one user, if given)."""
-    with sqlite3.connect(data_dir / "putokaz.db") as db:
-        if user_id is None:
-            return int(db.execute("select count(*) from sessions").fetchone()[0])
-        key = Pseudonymizer(load_pepper(data_dir)).key("viber", user_id).value
-        query = "select count(*) from sessions where key = ?"
-        return int(db.execute(query, (key,)).fetchone()[0])
 
 
 def sends_to(fake: FakeViberAPI, user_id: str) -> list[dict[str, Any]]:
@@ -296,7 +279,7 @@ class ViberDriver:
         posted = self.hotline.since(handoffs_before, HANDOFF_WAIT if expect_handoff else 0)
         if any(doc["code"] in "\n".join(texts) for doc in posted):
             effects.append("handoff")
-        if session_rows(self.server.data_dir, self.user_id) == 0:
+        if session_rows(self.server.data_dir, "viber", self.user_id) == 0:
             effects.append("forget")
             if self.keyboard is None:
                 effects.append("quick_exit")
@@ -345,7 +328,7 @@ async def test_wrong_or_missing_signature_is_403_and_nothing_is_sent(
 
     assert [wrong.status, missing.status, other_key.status, not_hex.status] == [403] * 4
     assert len(fake.calls) == calls_before
-    assert session_rows(viber_server.data_dir, user) == 0
+    assert session_rows(viber_server.data_dir, "viber", user) == 0
 
 
 async def test_body_over_the_limit_is_413_before_any_parsing(
@@ -468,15 +451,15 @@ async def test_unsubscribed_deletes_the_session_row(
 ) -> None:
     user = new_user()
     await post(http, viber_server, started(user, "en"))
-    total = session_rows(viber_server.data_dir)
-    assert session_rows(viber_server.data_dir, user) == 1
+    total = session_rows(viber_server.data_dir, "viber")
+    assert session_rows(viber_server.data_dir, "viber", user) == 1
 
     event = load_fixture("unsubscribed") | {"user_id": user, "message_token": next_token()}
     answer = await post(http, viber_server, event)
 
     assert answer.status == 200
-    assert session_rows(viber_server.data_dir, user) == 0
-    assert session_rows(viber_server.data_dir) == total - 1
+    assert session_rows(viber_server.data_dir, "viber", user) == 0
+    assert session_rows(viber_server.data_dir, "viber") == total - 1
 
 
 @pytest.mark.parametrize(
@@ -498,7 +481,7 @@ async def test_receiver_gone_on_send_drops_the_session(
         fake.reset_faults()
 
     assert answer.status == 200
-    assert session_rows(viber_server.data_dir, user) == 0
+    assert session_rows(viber_server.data_dir, "viber", user) == 0
     line = f"event=viber_send_failed channel=viber method=send_message kind=viber status={status}"
     assert f"{line} reason={reason}" in viber_server.log_file.read_text()
 
@@ -518,7 +501,7 @@ async def test_rate_limit_is_retried_and_the_reply_arrives(
 
     assert answer.status == 200
     assert len(sends_to(fake, user)) == 1
-    assert session_rows(viber_server.data_dir, user) == 1
+    assert session_rows(viber_server.data_dir, "viber", user) == 1
     assert "event=viber_retry method=send_message attempt=2" in viber_server.log_file.read_text()
 
 
@@ -665,7 +648,7 @@ async def test_nothing_of_the_viber_user_is_kept_after_a_full_conversation(
     ):
         assert (await post(http, viber_server, event)).status == 200
     assert len(sends_to(fake, user["id"])) == sent_before + 3
-    assert session_rows(viber_server.data_dir, user["id"]) == 1
+    assert session_rows(viber_server.data_dir, "viber", user["id"]) == 1
 
     secrets = [
         user["id"],

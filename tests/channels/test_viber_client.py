@@ -27,12 +27,6 @@ async def fake() -> AsyncIterator[FakeViberAPI]:
         yield api
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 class Sleeps(list[float]):
     async def __call__(self, seconds: float) -> None:
         self.append(seconds)

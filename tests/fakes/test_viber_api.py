@@ -65,12 +65,6 @@ async def fake() -> AsyncIterator[FakeViberAPI]:
         yield api
 
 
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
 async def call(
     http: aiohttp.ClientSession,
     fake: FakeViberAPI,
