@@ -149,16 +149,16 @@ def _labels(flows: Flows) -> Iterator[Problem]:
                     f"callback_data limit of {TELEGRAM_CALLBACK_LIMIT} — "
                     "shorten the node or option id",
                 )
-            for language, table in flows.texts.items():
+            for code, table in flows.texts.items():
                 label = table[option.key]
                 if (
-                    language != SOURCE_LANGUAGE
+                    code != SOURCE_LANGUAGE
                     and not label.fallback
                     and len(label.value) > LABEL_LIMIT
                 ):
                     yield Problem(
                         option.location,
-                        f'label of option "{option.id}" in {language} has {len(label.value)} '
+                        f'label of option "{option.id}" in {code} has {len(label.value)} '
                         f"characters, over the limit of {LABEL_LIMIT} — shorten the translation",
                     )
         if node.languages:

@@ -42,13 +42,13 @@ def create_app(config: Config) -> web.Application:
     app.router.add_get("/healthz", healthz)
     webchat.add_routes(app)
     if config.telegram_token:
-        from bot.channels import telegram
+        from bot.channels.telegram import add_routes as add_telegram_routes
 
-        telegram.add_routes(app)
+        add_telegram_routes(app)
     if config.viber_token:
-        from bot.channels import viber
+        from bot.channels.viber import add_routes as add_viber_routes
 
-        viber.add_routes(app)
+        add_viber_routes(app)
     return app
 
 
