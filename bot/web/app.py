@@ -96,5 +96,17 @@ def run(config: Config, host: str | None = None, port: int | None = None) -> Non
     configure_logging(config.log_file)
     host = host or config.host
     port = port if port is not None else config.port
-    log_event("listening", host=host, port=port)
-    web.run_app(create_app(config), host=host, port=port, print=None, access_log=None)
+    loop = _event_loop()
+    log_event("listening", host=host, port=port, mode=type(loop).__module__.split(".")[0])
+    web.run_app(
+        create_app(config), host=host, port=port, print=None, access_log=None, loop=loop
+    )
+
+
+def _event_loop() -> asyncio.AbstractEventLoop:
+    """uvloop where it is installed (Linux, macOS): the same asyncio, less CPU per update."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.new_event_loop()
+    return uvloop.new_event_loop()
