@@ -11,7 +11,11 @@ from pathlib import Path
 
 import click
 
-from bot.config import Config, ConfigError, load_config
+from bot.channels.telegram_cli import telegram
+from bot.channels.viber_cli import viber
+from bot.cli_config import cli_config
+from bot.config import Config
+from bot.i18n.cli import i18n
 
 
 class Group(click.Group):
@@ -50,7 +54,7 @@ def check(flows_dir: Path | None, locales_dir: Path | None, strict: bool) -> Non
     """
     from bot.checks import run_checks
 
-    config = _config()
+    config = cli_config()
     if locales_dir is None and flows_dir is None:
         locales_dir = (
             config.locales_dir
@@ -79,7 +83,7 @@ def serve(host: str | None, port: int | None) -> None:
     """
     from bot.web.app import run
 
-    config = _config()
+    config = cli_config()
     run(config, host=host, port=port)
 
 
@@ -97,7 +101,7 @@ def chat(lang: str | None) -> None:
     """
     from bot.terminal import run_terminal_chat
 
-    asyncio.run(run_terminal_chat(_config(), lang))
+    asyncio.run(run_terminal_chat(cli_config(), lang))
 
 
 @main.command()
@@ -110,7 +114,7 @@ def purge() -> None:
     """
     from bot.runtime import open_store
 
-    config = _config()
+    config = cli_config()
 
     async def go() -> int:
         import time
@@ -150,7 +154,7 @@ def link(
     from bot.links import LinkError, escalation_link
     from bot.runtime import load_flows
 
-    config = _config()
+    config = cli_config()
     web_url = config.public_url or f"http://{config.host}:{config.port}"
     try:
         url = escalation_link(
@@ -168,156 +172,9 @@ def link(
     click.echo(url)
 
 
-def _config() -> Config:
-    try:
-        return load_config()
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+def cli_config() -> Config:
+    return clicli_config()
 
 
-from bot.channels.viber_cli import viber  # noqa: E402
-
-main.add_command(viber)
-
-
-from collections.abc import Callable  # noqa: E402
-from typing import TypeVar  # noqa: E402
-
-_Result = TypeVar("_Result")
-
-
-@main.group()
-def i18n() -> None:
-    """Translation catalogs: extract the English text, update, compile, coverage.
-
-    \b
-    The workflow (docs/TRANSLATING.md):
-      putokaz i18n extract     # flows/*.yaml -> locales/messages.pot
-      putokaz i18n update      # messages.pot -> locales/<locale>/LC_MESSAGES/messages.po
-      (translate the .po files in Poedit or Weblate)
-      putokaz i18n compile     # .po -> .mo; fuzzy entries are left out
-      putokaz check            # placeholders and numbers kept in every translation?
-      putokaz i18n coverage    # translated, fuzzy, missing per language
-    """
-
-
-_flows_option = click.option(
-    "--flows",
-    "flows_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Flow folder (PUTOKAZ_FLOWS, default flows/).",
-)
-_locales_option = click.option(
-    "--locales",
-    "locales_dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Catalog folder (PUTOKAZ_LOCALES, default locales/).",
-)
-
-
-@i18n.command("extract")
-@_flows_option
-@_locales_option
-def i18n_extract(flows_dir: Path | None, locales_dir: Path | None) -> None:
-    """Write locales/messages.pot: every string of the flows, msgctxt = its key.
-
-    \b
-    Examples:
-      putokaz i18n extract
-      putokaz i18n extract --flows flows --locales locales
-    """
-    from bot.i18n.commands import extract
-
-    flows_dir, locales_dir = _i18n_dirs(flows_dir, locales_dir)
-    done = _i18n_run(lambda: extract(flows_dir, locales_dir))
-    state = "written" if done.written else "unchanged"
-    click.echo(f"{done.path}: {done.messages} strings ({state})")
-
-
-@i18n.command("update")
-@_locales_option
-def i18n_update(locales_dir: Path | None) -> None:
-    """Merge messages.pot into every language's messages.po (creating missing ones).
-
-    A string whose English changed keeps its old translation marked fuzzy, with
-    the old English as `#| msgid`; the bot shows English there until it is fixed.
-
-    \b
-    Example:
-      putokaz i18n extract && putokaz i18n update
-    """
-    from bot.i18n.commands import update
-
-    _, locales_dir = _i18n_dirs(None, locales_dir)
-    for done in _i18n_run(lambda: update(locales_dir)):
-        r = done.result
-        created = " (new)" if done.created else ""
-        click.echo(
-            f"{done.entry.code}: {r.added} new, {r.changed} changed (fuzzy), "
-            f"{r.obsolete} obsolete — {done.path}{created}"
-        )
-
-
-@i18n.command("compile")
-@_locales_option
-def i18n_compile(locales_dir: Path | None) -> None:
-    """Compile each messages.po to messages.mo; fuzzy entries are not compiled.
-
-    \b
-    Example:
-      putokaz i18n compile
-    """
-    from bot.i18n.commands import compile_catalogs
-
-    _, locales_dir = _i18n_dirs(None, locales_dir)
-    for done in _i18n_run(lambda: compile_catalogs(locales_dir)):
-        click.echo(f"{done.entry.code}: {done.translated} of {done.total} translated — {done.path}")
-
-
-@i18n.command("coverage")
-@_flows_option
-@_locales_option
-@click.option("--strict", is_flag=True, help="Exit 1 when a published language has gaps.")
-def i18n_coverage(flows_dir: Path | None, locales_dir: Path | None, strict: bool) -> None:
-    """Per language: translated, fuzzy, missing, reviewed %, review status.
-
-    \b
-    Examples:
-      putokaz i18n coverage
-      putokaz i18n coverage --strict     # in CI: published languages complete?
-    """
-    from bot.i18n.commands import coverage
-    from bot.i18n.coverage import coverage_table
-
-    flows_dir, locales_dir = _i18n_dirs(flows_dir, locales_dir)
-    rows = _i18n_run(lambda: coverage(flows_dir, locales_dir))
-    click.echo(coverage_table(rows))
-    gaps = [row for row in rows if row.entry.published and row.gaps]
-    if strict and gaps:
-        named = ", ".join(f"{r.entry.code} ({r.missing} missing, {r.fuzzy} fuzzy)" for r in gaps)
-        click.echo(
-            f"published with gaps: {named} — translate them, or set published: false "
-            "in languages.yaml",
-            err=True,
-        )
-        sys.exit(1)
-
-
-def _i18n_dirs(flows_dir: Path | None, locales_dir: Path | None) -> tuple[Path, Path]:
-    config = _config()
-    return flows_dir or config.flows_dir, locales_dir or config.locales_dir
-
-
-def _i18n_run(job: Callable[[], _Result]) -> _Result:
-    """Run a library call, turning located flow/catalog errors into a clean CLI error."""
-    from bot.engine.problems import FlowError
-
-    try:
-        return job()
-    except FlowError as error:
-        raise click.ClickException(str(error)) from None
-
-
-from bot.channels.telegram_cli import telegram  # noqa: E402
-
-main.add_command(telegram)
+for group in (i18n, telegram, viber):
+    main.add_command(group)

@@ -12,7 +12,8 @@ from typing import Any, TypeVar
 
 import click
 
-from bot.config import Config, ConfigError, load_config
+from bot.cli_config import cli_config
+from bot.config import Config
 
 T = TypeVar("T")
 SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -186,10 +187,7 @@ def _call(config: Config, action: Callable[[Any], Awaitable[T]]) -> T:
 
 
 def _config() -> Config:
-    try:
-        config = load_config()
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+    config = cli_config()
     if not config.telegram_token:
         raise click.ClickException(
             "PUTOKAZ_TELEGRAM_TOKEN is not set — create a bot with @BotFather (/newbot) "

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from bot.config import Config, ConfigError, load_config
+from bot.cli_config import cli_config
+from bot.config import Config
 
 HINTS = {
     1: "Viber could not reach the URL or it did not answer 200: it must be public HTTPS "
@@ -111,10 +112,7 @@ def _default_url(config: Config) -> str:
 
 
 def _config(*, token: bool = False) -> Config:
-    try:
-        config = load_config()
-    except ConfigError as error:
-        raise click.ClickException(str(error)) from None
+    config = cli_config()
     if token and not config.viber_token:
         raise click.ClickException(
             "PUTOKAZ_VIBER_TOKEN is not set — copy the token from the Viber admin panel "

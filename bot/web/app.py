@@ -98,9 +98,7 @@ def run(config: Config, host: str | None = None, port: int | None = None) -> Non
     port = port if port is not None else config.port
     loop = _event_loop()
     log_event("listening", host=host, port=port, mode=type(loop).__module__.split(".")[0])
-    web.run_app(
-        create_app(config), host=host, port=port, print=None, access_log=None, loop=loop
-    )
+    web.run_app(create_app(config), host=host, port=port, print=None, access_log=None, loop=loop)
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:
