@@ -14,7 +14,6 @@ import click
 from bot.channels.telegram_cli import telegram
 from bot.channels.viber_cli import viber
 from bot.cli_config import cli_config
-from bot.config import Config
 from bot.i18n.cli import i18n
 
 
@@ -170,10 +169,6 @@ def link(
     except LinkError as error:
         raise click.ClickException(str(error)) from None
     click.echo(url)
-
-
-def cli_config() -> Config:
-    return clicli_config()
 
 
 for group in (i18n, telegram, viber):
