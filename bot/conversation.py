@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.engine import Flows, Reply, Session, StepContext, step
-from bot.engine.events import Event
+from bot.engine.events import Event, Start
 from bot.engine.reply import Effect
 from bot.engine.step import public_node
 from bot.handoff import HandoffPoster, handoff_code
+from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
 from bot.store.base import Store
 from bot.store.pseudonym import Pseudonymizer, SessionKey
@@ -55,6 +56,12 @@ class Conversations:
         started = time.perf_counter()
         key = self.key(channel, platform_id)
         now = self.clock()
+        if isinstance(event, Start) and event.suggested:
+            # Channels pass what the device says (Accept-Language, language_code); the
+            # engine gets one of our codes or nothing.
+            event = replace(
+                event, suggested=suggest_language(event.suggested, self.flows.languages)
+            )
         before = await self.store.get(key, now)
         after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
         return Turn(channel, key, before, after, reply, started)

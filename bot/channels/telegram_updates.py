@@ -83,15 +83,18 @@ def ignored(reason: str, update_id: int = 0) -> Incoming:
     return Incoming(Kind.IGNORED, reason, update_id)
 
 
-def command_event(text: str) -> Event:
-    """The event for a typed message: a known command, else Text() (the content is dropped)."""
+def command_event(text: str, device_language: str | None = None) -> Event:
+    """The event for a typed message: a known command, else Text() (the content is dropped).
+
+    `device_language` is the sender's Telegram language_code: a suggestion for /start.
+    """
     if not text.startswith("/"):
         return Text()
     head, _, rest = text.partition(" ")
     name = head[1:].partition("@")[0].lower()
     if name == "start":
         payload = rest.strip()
-        return Start(payload if PAYLOAD.fullmatch(payload) else None)
+        return Start(payload if PAYLOAD.fullmatch(payload) else None, device_language)
     return COMMANDS.get(name, Text())
 
 
@@ -158,7 +161,9 @@ def _message(uid: int, message: Any) -> Incoming:
     if not SERVICE.isdisjoint(message):
         return ignored("service", uid)
     text = message.get("text")
-    event = command_event(text) if isinstance(text, str) else Text()
+    code = sender.get("language_code")
+    device = code if isinstance(code, str) else None
+    event = command_event(text, device) if isinstance(text, str) else Text()
     return Incoming(Kind.TURN, "message", uid, chat_id, event, message["message_id"])
 
 

@@ -115,10 +115,12 @@ def parse_callback(data: Mapping[str, Any], flows: Flows) -> Callback:
         user_id = _identifier(sender.get("id"))
         return Callback(kind, user_id, message_event(data.get("message"), flows), _token(data))
     if kind == "conversation_started":
-        user_id = _identifier(_mapping(data, "user").get("id"))
-        context = data.get("context")
+        user = _mapping(data, "user")
+        user_id = _identifier(user.get("id"))
+        context, language = data.get("context"), user.get("language")
         payload = context if isinstance(context, str) else None
-        return Callback(kind, user_id, Start(payload), _token(data))
+        device = language if isinstance(language, str) else None
+        return Callback(kind, user_id, Start(payload, device), _token(data))
     if kind == "unsubscribed":
         return Callback(kind, _identifier(data.get("user_id")))
     if kind in ("webhook", "subscribed", "delivered", "seen", "failed"):

@@ -71,14 +71,14 @@ async def static_file(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type=types[name], headers={"Cache-Control": "no-cache"})
 
 
-def parse_event(data: Any) -> Event:
+def parse_event(data: Any, device_languages: str | None = None) -> Event:
     """Turn the page's JSON into an engine event; free text content is dropped here."""
     if not isinstance(data, dict):
         raise BadRequest('send a JSON object like {"action": "start"}')
     action = data.get("action")
     if action == "start":
         payload = data.get("payload")
-        return Start(payload if isinstance(payload, str) else None)
+        return Start(payload if isinstance(payload, str) else None, device_languages)
     if action == "choose":
         option, node = data.get("option"), data.get("node")
         if not isinstance(option, str) or not option:
@@ -125,7 +125,7 @@ async def chat(request: web.Request) -> web.Response:
     if raw is None:
         return _error(413, f"the request is over {MAX_CHAT_BODY} bytes")
     try:
-        event = parse_event(json.loads(raw or b"null"))
+        event = parse_event(json.loads(raw or b"null"), request.headers.get("Accept-Language"))
     except (json.JSONDecodeError, UnicodeDecodeError):
         return _error(400, 'the body is not JSON — send {"action": "start"}')
     except BadRequest as error:

@@ -10,9 +10,14 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Start:
-    """Open the conversation; `payload` is a deep-link payload such as `fa-reflection`."""
+    """Open the conversation; `payload` is a deep-link payload such as `fa-reflection`.
+
+    `suggested` is a language the device prefers: the first screen is shown in it
+    (with every language to choose from) when nothing better is known.
+    """
 
     payload: str | None = None
+    suggested: str | None = None
 
 
 @dataclass(frozen=True)

@@ -51,8 +51,8 @@ def step(
     current = replace(current, updated=context.now)
     nav = flows.navigation
     match event:
-        case Start(payload=payload):
-            return _start(flows, current, payload, context)
+        case Start(payload=payload, suggested=suggested):
+            return _start(flows, current, payload, context, suggested)
         case Choose() if current.node not in flows.nodes:
             return _start(flows, current, None, context)
         case Choose(option_id=option_id, node=origin):
@@ -87,11 +87,19 @@ def _here(flows: Flows, session: Session) -> NodeId:
 
 
 def _start(
-    flows: Flows, session: Session, payload: str | None, context: StepContext
+    flows: Flows,
+    session: Session,
+    payload: str | None,
+    context: StepContext,
+    suggested: str | None = None,
 ) -> tuple[Session, Reply]:
     wanted = parse_payload(payload)
     if wanted.language and flows.language(wanted.language):
         session = replace(session, language=wanted.language)
+    elif session.language is None and suggested and flows.language(suggested):
+        # A guess from the device: speak it, but open on the language menu to confirm.
+        chosen = replace(session, language=suggested, back=())
+        return _go(flows, chosen, flows.navigation.start, context, remember=False)
     session = replace(session, back=())
     topic = NodeId(f"{wanted.topic}.start") if wanted.topic else None
     if topic in flows.nodes and topic is not None:
@@ -232,8 +240,9 @@ def _render(flows: Flows, node: Node, language: str, code: str, topics: tuple[st
         texts.append(text.value)
     buttons: list[Button] = []
     if node.languages:
+        current_first = sorted(flows.languages, key=lambda lang: lang.code != language)
         buttons.extend(
-            Button(f"{LANGUAGE_OPTION_PREFIX}{lang.code}", lang.name) for lang in flows.languages
+            Button(f"{LANGUAGE_OPTION_PREFIX}{lang.code}", lang.name) for lang in current_first
         )
     for option in flows.options_by_node[node.id].values():
         label = flows.text(language, option.key)

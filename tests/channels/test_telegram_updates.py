@@ -25,10 +25,10 @@ def fixture(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("message_start", Incoming(Kind.TURN, "message", 900000001, CHAT, Start(None), 1)),
+        ("message_start", Incoming(Kind.TURN, "message", 900000001, CHAT, Start(None, "en"), 1)),
         (
             "message_start_payload",
-            Incoming(Kind.TURN, "message", 900000002, CHAT, Start("fa-reflection"), 2),
+            Incoming(Kind.TURN, "message", 900000002, CHAT, Start("fa-reflection", "en"), 2),
         ),
         ("message_text", Incoming(Kind.TURN, "message", 900000003, CHAT, Text(), 3)),
         (

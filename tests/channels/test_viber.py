@@ -20,8 +20,8 @@ import aiohttp
 import pytest
 
 from bot.channels.viber import MAX_CALLBACK_BYTES
-from bot.engine import Flows
-from bot.engine.choice_token import decode_choice, encode_choice
+from bot.engine import Flows, render
+from bot.engine.choice_token import ChoiceToken, decode_choice, encode_choice
 from tests.conversations.script import Observed, load_scripts, run_script
 from tests.fakes.viber_api import (
     SIGNATURE_HEADER,
@@ -139,10 +139,13 @@ async def post(
     return await post_callback(http, event, TOKEN, path=f"{server.url}/viber", signature=signature)
 
 
-def started(user_id: str, context: str | None) -> dict[str, Any]:
-    """A conversation_started callback shaped like the fixture, for `user_id`."""
+def started(user_id: str, context: str | None, phone_language: str = "en") -> dict[str, Any]:
+    """A conversation_started callback shaped like the fixture, for `user_id`, from a
+    phone set to `phone_language` (scripts expect an English phone: the first screen
+    is in the phone's language when the link names none)."""
     event = load_fixture("conversation_started")
     event["user"]["id"] = user_id
+    event["user"]["language"] = phone_language
     event["message_token"] = next_token()
     if context is None:
         del event["context"]
@@ -411,6 +414,17 @@ async def test_conversation_started_answers_one_welcome_in_the_response(
         "reflection.start"
     )
     assert sends_to(fake, user) == []
+
+
+async def test_a_farsi_phone_gets_the_first_screen_in_farsi(
+    viber_server: ServerProcess, flows: Flows, http: aiohttp.ClientSession
+) -> None:
+    answer = await post(http, viber_server, started(new_user(), None, phone_language="fa"))
+
+    welcome = answer.json()
+    assert welcome["text"] == render(flows, flows.navigation.start, "fa").messages[0].text
+    first = welcome["keyboard"]["Buttons"][0]["ActionBody"]
+    assert decode_choice(first) == ChoiceToken(flows.navigation.start, "@fa")
 
 
 async def test_duplicate_message_token_is_answered_once(

@@ -121,3 +121,22 @@ def test_language_can_be_changed_later(flows: Flows) -> None:
     after, reply = go(flows, after, Choose(f"@{code}", flows.navigation.start))
     assert after is not None
     assert after.language == code
+
+
+def test_a_device_language_opens_the_language_menu_in_that_language(flows: Flows) -> None:
+    after, reply = go(flows, None, Start(None, "fa"))
+    assert reply.node == flows.navigation.start
+    assert reply.language == "fa"
+    assert reply.buttons[0].option_id == "@fa"
+    assert after is not None
+    assert after.language == "fa"
+
+
+def test_a_deep_link_language_wins_over_the_device(flows: Flows) -> None:
+    _, reply = go(flows, None, Start("ar-rights", "fa"))
+    assert (reply.node, reply.language) == ("rights.start", "ar")
+
+
+def test_a_chosen_language_wins_over_the_device(flows: Flows) -> None:
+    _, reply = go(flows, at(flows, "rights.legal", "uk"), Start(None, "fa"))
+    assert (reply.node, reply.language) == (flows.navigation.menu, "uk")

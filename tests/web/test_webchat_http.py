@@ -61,3 +61,15 @@ async def test_a_forged_cookie_is_replaced_not_a_crash(server: ServerProcess) ->
                 assert response.status == 200
                 assert len(response.cookies["putokaz_chat"].value) == 43
     assert "Traceback" not in server.log_file.read_text()
+
+
+async def test_the_browser_language_is_suggested_first(server: ServerProcess) -> None:
+    headers = {"Accept-Language": "ar-SY,ar;q=0.9,en;q=0.5"}
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(f"{server.url}/api/chat", json={"action": "start"}, headers=headers) as response,
+    ):
+        reply = await response.json()
+    assert reply["language"] == "ar"
+    assert reply["direction"] == "rtl"
+    assert reply["messages"][-1]["buttons"][0]["id"] == "@ar"
