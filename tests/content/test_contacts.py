@@ -47,3 +47,16 @@ def test_no_hours_or_cost_are_claimed_for_the_hotline(flows: Flows) -> None:
     english = " ".join(flows.texts["en"][k].value for k in flows.texts["en"]).lower()
     for unverified in ("24/7", "24 hours a day, 7", "free of charge", "free call", "toll-free"):
         assert unverified not in english
+
+
+def test_the_reviewers_list_in_docs_names_every_screen_and_no_other(flows: Flows) -> None:
+    from pathlib import Path
+
+    listed = set(
+        re.findall(
+            r"^\| `([a-z_]+\.[a-z0-9_]+)` \|",
+            (Path(__file__).parents[2] / "docs" / "CONTENT.md").read_text(),
+            flags=re.M,
+        )
+    )
+    assert listed == set(flows.nodes)
