@@ -132,14 +132,15 @@ class TelegramChannel:
     async def _quick_exit(self, incoming: Incoming, turn: Turn) -> None:
         """Delete the conversation's messages we know of: the bot's and the person's."""
         before = turn.before
-        ids = list(before.message_ids) if before is not None else []
+        now = self.conversations.clock()
+        ids = list(before.messages_since(now - DELETABLE_FOR)) if before is not None else []
+        if before is not None and len(ids) < len(before.message_ids):
+            # Telegram refuses to delete older messages; they stay until the person does it.
+            log_event("telegram_quick_exit_old", channel=CHANNEL, reason="older_than_48h")
         if incoming.message_id is not None:
             ids.append(incoming.message_id)
         if not ids:
             return
-        if before is not None and self.conversations.clock() - before.created > DELETABLE_FOR:
-            # Older ids cannot be told apart; Telegram deletes what it still may.
-            log_event("telegram_quick_exit_old", channel=CHANNEL, reason="older_than_48h")
         refused = await self.api.delete(incoming.chat_id, ids)
         log_event("telegram_quick_exit", channel=CHANNEL, count=len(ids))
         if refused:

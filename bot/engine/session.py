@@ -22,13 +22,28 @@ class Session:
     back: tuple[NodeId, ...] = ()
     topics: tuple[str, ...] = ()
     message_ids: tuple[int, ...] = ()
+    message_times: tuple[float, ...] = ()
+    """When each of `message_ids` was sent (same order): platforms delete only recent ones."""
     created: float = 0.0
     updated: float = 0.0
 
     def with_messages(self, *message_ids: int) -> Session:
         """Remember the platform ids of messages in this chat (quick exit deletes them)."""
         kept = (self.message_ids + tuple(message_ids))[-MESSAGE_ID_LIMIT:]
-        return replace(self, message_ids=kept)
+        times = (self._times() + (self.updated,) * len(message_ids))[-MESSAGE_ID_LIMIT:]
+        return replace(self, message_ids=kept, message_times=times)
+
+    def messages_since(self, moment: float) -> tuple[int, ...]:
+        """The ids of messages sent at or after `moment`."""
+        return tuple(i for i, t in zip(self.message_ids, self._times(), strict=True) if t >= moment)
+
+    def _times(self) -> tuple[float, ...]:
+        # Sessions saved before message_times existed: count their messages as created then.
+        count = len(self.message_ids)
+        if count == 0:
+            return ()
+        missing = count - len(self.message_times)
+        return (self.created,) * missing + self.message_times[-count:]
 
     def to_json(self) -> str:
         # The same JSON as json.dumps(asdict(self)), without asdict's recursive deep
@@ -40,6 +55,7 @@ class Session:
                 "back": self.back,
                 "topics": self.topics,
                 "message_ids": self.message_ids,
+                "message_times": self.message_times,
                 "created": self.created,
                 "updated": self.updated,
             },
@@ -55,6 +71,7 @@ class Session:
             back=tuple(data.get("back", ())),
             topics=tuple(data.get("topics", ())),
             message_ids=tuple(data.get("message_ids", ())),
+            message_times=tuple(data.get("message_times", ())),
             created=float(data.get("created", 0.0)),
             updated=float(data.get("updated", 0.0)),
         )
