@@ -7,6 +7,8 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, expect
 
+from bot.engine import Flows
+from bot.engine.model import MsgKey
 from tests.browser.conftest import PHONE
 from tests.support.server import ServerProcess
 
@@ -58,4 +60,18 @@ async def test_rtl_conversation_with_the_number_left_to_right(
     buttons = page.locator(".buttons").last
     assert await buttons.get_attribute("dir") == "rtl"
     await page.screenshot(path=str(screenshots / f"webchat-hotline-{language}.png"), full_page=True)
+    await context.close()
+
+
+async def test_the_header_quick_exit_speaks_the_persons_language(
+    browser: Browser, server: ServerProcess, flows: Flows
+) -> None:
+    context = await browser.new_context(**PHONE)
+    page = await context.new_page()
+    await page.goto(f"{server.url}/?start=uk-rights")
+    await expect(page.locator(".msg").first).to_be_visible()
+    label = flows.text("uk", MsgKey("navigation.footer.exit")).value
+    await expect(page.locator("#quick-exit")).to_contain_text(label)
+    await page.locator("#quick-exit").click()
+    await page.wait_for_url("about:blank")
     await context.close()

@@ -40,9 +40,22 @@
       chat.appendChild(div);
       if (m.buttons && m.buttons.length) chat.appendChild(buttons(m.buttons, reply, lang, dir));
     });
+    relabelQuickExit(reply, lang, dir);
     var last = chat.querySelector(".buttons button, .buttons a");
     window.scrollTo(0, document.body.scrollHeight);
     if (last && document.activeElement === document.body) last.focus({ preventScroll: true });
+  }
+
+  // The header's quick exit speaks the person's language, like the footer button.
+  function relabelQuickExit(reply, lang, dir) {
+    var exit = null;
+    (reply.messages || []).forEach(function (m) {
+      (m.buttons || []).forEach(function (b) { if (b.id === "exit") exit = b; });
+    });
+    if (!exit) return;
+    var header = document.getElementById("quick-exit");
+    header.firstChild.textContent = exit.label + " ";
+    header.lang = lang; header.dir = dir;
   }
 
   function buttons(list, reply, lang, dir) {
