@@ -171,5 +171,27 @@ def link(
     click.echo(url)
 
 
+@main.command()
+@click.option("--flow", "only", help="Draw one flow only, e.g. rights.")
+def diagram(only: str | None) -> None:
+    """Print a Mermaid flowchart of the flows (screens and their buttons) for review.
+
+    The footer buttons, on nearly every screen, are left out. Paste the output into
+    a Markdown file or https://mermaid.live.
+
+    \b
+    Examples:
+      putokaz diagram > docs/FLOWS.mmd
+      putokaz diagram --flow selfcheck
+    """
+    from bot.engine.diagram import mermaid
+    from bot.runtime import load_flows
+
+    flows = load_flows(cli_config())
+    if only is not None and not any(n.startswith(f"{only}.") for n in flows.nodes):
+        raise click.ClickException(f"there is no flow {only!r} in the flows folder")
+    click.echo(mermaid(flows, only), nl=False)
+
+
 for group in (i18n, telegram, viber):
     main.add_command(group)
