@@ -36,6 +36,7 @@ class Config:
     public_url: str | None = None
     redis_url: str | None = None
     handoff_webhook: str | None = None
+    handoff_telegram_chat: int | None = None
     exit_url: str = "https://www.google.com/search?q=weather"
     log_file: Path | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
@@ -72,6 +73,18 @@ def _int(env: Mapping[str, str], name: str, default: int, low: int, high: int) -
     return value
 
 
+def _chat_id(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(
+            f"PUTOKAZ_HANDOFF_TELEGRAM_CHAT={raw!r} is not a chat id — use the staff group's "
+            "numeric id, e.g. -1001234567890"
+        ) from None
+
+
 def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None) -> Config:
     """Build the configuration from `env` (default: os.environ over `.env`)."""
     if env is None:
@@ -105,6 +118,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         public_url=public_url.rstrip("/") if public_url else None,
         redis_url=get("PUTOKAZ_REDIS_URL"),
         handoff_webhook=get("PUTOKAZ_HANDOFF_WEBHOOK"),
+        handoff_telegram_chat=_chat_id(get("PUTOKAZ_HANDOFF_TELEGRAM_CHAT")),
         exit_url=get("PUTOKAZ_EXIT_URL") or "https://www.google.com/search?q=weather",
         log_file=Path(p) if (p := get("PUTOKAZ_LOG_FILE")) else None,
     )

@@ -14,7 +14,7 @@ from bot.engine import Flows, Reply, Session, StepContext, step
 from bot.engine.events import Event, Start
 from bot.engine.reply import Effect
 from bot.engine.step import public_node
-from bot.handoff import HandoffPoster, handoff_code
+from bot.handoff import Handoffs, handoff_code
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
 from bot.store.base import Store
@@ -38,13 +38,13 @@ class Conversations:
         store: Store,
         pseudonyms: Pseudonymizer,
         clock: Callable[[], float] = time.time,
-        handoffs: HandoffPoster | None = None,
+        handoffs: Handoffs | None = None,
     ) -> None:
         self.flows = flows
         self.store = store
         self.pseudonyms = pseudonyms
         self.clock = clock
-        self.handoffs = handoffs
+        self.handoffs = handoffs if handoffs is not None else Handoffs()
 
     def key(self, channel: str, platform_id: str | int) -> SessionKey:
         return self.pseudonyms.key(channel, platform_id)
@@ -71,7 +71,7 @@ class Conversations:
             await self.store.delete(turn.key)
         else:
             await self.store.put(turn.key, turn.after)
-        if turn.reply.handoff is not None and self.handoffs is not None:
+        if turn.reply.handoff is not None:
             self.handoffs.post(turn.reply.handoff, self.clock())
         log_event(
             "reply",

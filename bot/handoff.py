@@ -1,6 +1,7 @@
-"""Hand-off codes for the hotline, and the optional post of `{code, language, topics, time}`.
+"""Hand-off codes for the hotline, and where `{code, language, topics, time}` goes.
 
-The code is random, never derived from an id; the post carries nothing else.
+The code is random, never derived from an id; a sink receives that document and nothing
+else: a webhook (PUTOKAZ_HANDOFF_WEBHOOK) and/or a staff Telegram chat.
 """
 
 from __future__ import annotations
@@ -8,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from datetime import UTC, datetime
+from typing import Protocol
 
 import aiohttp
 
@@ -17,12 +19,14 @@ from bot.logs import log_event
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud
 CODE_LENGTH = 4
 
+HandoffDocument = dict[str, object]
+
 
 def handoff_code() -> str:
     return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
 
 
-def handoff_document(handoff: Handoff, now: float) -> dict[str, object]:
+def handoff_document(handoff: Handoff, now: float) -> HandoffDocument:
     """Exactly what the hotline staff receive."""
     moment = datetime.fromtimestamp(now, UTC).replace(second=0, microsecond=0)
     return {
@@ -33,26 +37,52 @@ def handoff_document(handoff: Handoff, now: float) -> dict[str, object]:
     }
 
 
-class HandoffPoster:
-    """Posts hand-offs to PUTOKAZ_HANDOFF_WEBHOOK in the background, with a timeout."""
+class HandoffSink(Protocol):
+    name: str
 
-    def __init__(self, url: str, session: aiohttp.ClientSession, timeout: float = 5.0) -> None:
+    async def send(self, document: HandoffDocument) -> None:
+        """Deliver one document; raise on failure (the caller logs it)."""
+
+
+class WebhookSink:
+    """POSTs the document as JSON to PUTOKAZ_HANDOFF_WEBHOOK."""
+
+    name = "webhook"
+
+    def __init__(self, url: str, http: aiohttp.ClientSession, timeout: float = 5.0) -> None:
         self.url = url
-        self.session = session
+        self.http = http
         self.timeout = aiohttp.ClientTimeout(total=timeout)
+
+    async def send(self, document: HandoffDocument) -> None:
+        async with self.http.post(self.url, json=document, timeout=self.timeout) as response:
+            response.raise_for_status()
+
+
+class Handoffs:
+    """Sends each hand-off to every sink in the background, so no reply waits for it."""
+
+    def __init__(self) -> None:
+        self.sinks: list[HandoffSink] = []
         self._tasks: set[asyncio.Task[None]] = set()
 
-    def post(self, handoff: Handoff, now: float) -> None:
-        task = asyncio.create_task(self._post(handoff_document(handoff, now)))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def add(self, sink: HandoffSink) -> None:
+        self.sinks.append(sink)
 
-    async def _post(self, document: dict[str, object]) -> None:
+    def post(self, handoff: Handoff, now: float) -> None:
+        document = handoff_document(handoff, now)
+        for sink in self.sinks:
+            task = asyncio.create_task(self._send(sink, document))
+            self._tasks.add(task)
+            task.add_done_callback(self._tasks.discard)
+
+    async def _send(self, sink: HandoffSink, document: HandoffDocument) -> None:
         try:
-            async with self.session.post(self.url, json=document, timeout=self.timeout) as resp:
-                log_event("handoff_posted", status=resp.status)
-        except (aiohttp.ClientError, TimeoutError) as error:
-            log_event("handoff_failed", error=type(error).__name__)
+            await sink.send(document)
+        except Exception as error:  # a background send: whatever fails is logged, not raised
+            log_event("handoff_failed", kind=sink.name, error=type(error).__name__)
+        else:
+            log_event("handoff_posted", kind=sink.name)
 
     async def drain(self) -> None:
         if self._tasks:

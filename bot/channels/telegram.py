@@ -18,6 +18,8 @@ from aiohttp import web
 from bot.channels.telegram_api import TelegramAPI
 from bot.channels.telegram_channel import CHANNEL, TelegramChannel
 from bot.channels.telegram_polling import poll_forever
+from bot.channels.telegram_render import Outgoing
+from bot.handoff import HandoffDocument
 from bot.logs import log_event
 from bot.web.body import read_limited
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
@@ -50,8 +52,10 @@ def add_routes(app: web.Application) -> None:
 async def _telegram(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     api = TelegramAPI(config.telegram_token or "", config.telegram_api_url, app[HTTP])
-    channel = TelegramChannel(app[CONVERSATIONS], api)
+    channel = TelegramChannel(app[CONVERSATIONS], api, config.handoff_telegram_chat)
     app[TELEGRAM] = channel
+    if config.handoff_telegram_chat is not None:
+        app[CONVERSATIONS].handoffs.add(StaffChatSink(api, config.handoff_telegram_chat))
     poller: asyncio.Task[None] | None = None
     if config.public_url:
         log_event("telegram_webhook", channel=CHANNEL, mode="webhook", path=PATH)
@@ -67,6 +71,28 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
             with contextlib.suppress(asyncio.CancelledError):
                 await poller
         await api.close()
+
+
+class StaffChatSink:
+    """Posts each hand-off to the hotline staff's Telegram group, one line, no id."""
+
+    name = "telegram_staff_chat"
+
+    def __init__(self, api: TelegramAPI, chat_id: int) -> None:
+        self.api = api
+        self.chat_id = chat_id
+
+    async def send(self, document: HandoffDocument) -> None:
+        await self.api.send(self.chat_id, Outgoing(staff_line(document), None))
+
+
+def staff_line(document: HandoffDocument) -> str:
+    """`K7F3 · fa · reflection, rights · 2026-11-26T09:14Z`: the document, nothing else."""
+    topics = document["topics"]
+    shown = ", ".join(str(t) for t in topics) if isinstance(topics, list) else ""
+    return " · ".join(
+        (str(document["code"]), str(document["language"]), shown or "-", str(document["time"]))
+    )
 
 
 async def webhook(request: web.Request) -> web.StreamResponse:

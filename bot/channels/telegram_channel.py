@@ -25,9 +25,13 @@ DELETABLE_FOR = 48 * 3600
 
 
 class TelegramChannel:
-    def __init__(self, conversations: Conversations, api: TelegramAPI) -> None:
+    def __init__(
+        self, conversations: Conversations, api: TelegramAPI, staff_chat: int | None = None
+    ) -> None:
         self.conversations = conversations
         self.api = api
+        self.staff_chat = staff_chat
+        """The hotline staff's group for hand-offs: the one group the bot stays in."""
         self.footer = footer_ids(conversations.flows)
         self._busy: dict[int, _Busy] = {}
         """Chats with an update being answered, so one chat's turns run one at a time;
@@ -47,6 +51,8 @@ class TelegramChannel:
             await self._one_at_a_time(incoming)
         elif incoming.kind is Kind.BLOCKED:
             await self.conversations.drop(CHANNEL, incoming.chat_id, reason=incoming.reason)
+        elif incoming.kind is Kind.GROUP and incoming.chat_id == self.staff_chat:
+            log_event("telegram_ignored", channel=CHANNEL, reason="staff_chat")
         elif incoming.kind is Kind.GROUP:
             await self._leave(incoming)
         else:

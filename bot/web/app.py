@@ -18,7 +18,7 @@ from aiohttp.typedefs import Handler
 from bot.channels import webchat
 from bot.config import Config
 from bot.conversation import Conversations
-from bot.handoff import HandoffPoster
+from bot.handoff import Handoffs, WebhookSink
 from bot.logs import configure_logging, log_event
 from bot.runtime import load_flows, open_store, pseudonymizer
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
@@ -66,7 +66,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     flows = load_flows(config)
     store = open_store(config)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
-    handoffs = HandoffPoster(config.handoff_webhook, http) if config.handoff_webhook else None
+    handoffs = Handoffs()
+    if config.handoff_webhook:
+        handoffs.add(WebhookSink(config.handoff_webhook, http))
     app[HTTP] = http
     app[CONVERSATIONS] = Conversations(flows, store, pseudonymizer(config), handoffs=handoffs)
     purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
@@ -77,8 +79,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         purger.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await purger
-        if handoffs is not None:
-            await handoffs.drain()
+        await handoffs.drain()
         await http.close()
         await store.close()
 
