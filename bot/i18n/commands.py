@@ -105,7 +105,9 @@ def coverage(flows_dir: Path, locales_dir: Path) -> list[Coverage]:
     """Per language: translations usable for the current English text, fuzzy, missing."""
     template = build_template(flows_dir, locales_dir.parent)
     source = {MsgKey(str(m.context)): str(m.id) for m in template if m.id}
-    rows: list[Coverage] = []
+    source_language = [e for e in read_manifest(manifest_path(locales_dir)) if e.is_source]
+    # The source language is complete by definition; listed so the table names all of them.
+    rows = [Coverage(entry, len(source), 0, 0) for entry in source_language]
     for entry in _target_languages(locales_dir):
         po = po_path(locales_dir, entry.locale)
         catalog = read_catalog(po, entry.locale) if po.is_file() else None

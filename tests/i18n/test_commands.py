@@ -186,6 +186,7 @@ def test_coverage_counts_per_language_and_strict_fails_on_published_gaps(
     assert result.exit_code == 0
     assert result.output.splitlines() == [
         "code       translated  fuzzy  missing  reviewed  status   published name",
+        "en            18 100%      0        0      100%  reviewed yes       English",
         "fa               1 5%      1       16        0%  draft    yes       Name-fa",
         "sr-Latn          0 0%      0       18        0%  draft    no        Name-sr-Latn",
     ]
