@@ -230,6 +230,15 @@ def discreet_keys(flows: Flows) -> list[tuple[MsgKey, Location | None]]:
 
 def _discreet(flows: Flows) -> Iterator[Problem]:
     """No word that gives the subject away where someone looking over a shoulder sees it."""
+    english = flows.glossary.discreet.get(SOURCE_LANGUAGE, ())
+    for node in flows.nodes.values():
+        found = next((w for w in english if w.lower() in node.flow.lower()), None)
+        if found and node.id.endswith(".start"):
+            yield Problem(
+                node.location,
+                f'flow id "{node.flow}" contains "{found}" and shows in escalation links '
+                "(?start=en-" + node.flow + ") — rename the flow",
+            )
     for language, table in flows.texts.items():
         words = flows.glossary.discreet.get(language, ()) + flows.glossary.discreet.get(
             SOURCE_LANGUAGE, ()
