@@ -15,7 +15,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
-from bot.engine.model import SOURCE_LANGUAGE, MsgKey
+from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey
 from bot.engine.reply import Effect, Reply
 from bot.web.body import read_limited
 from bot.web.keys import CONFIG, CONVERSATIONS
@@ -26,6 +26,8 @@ MAX_CHAT_BODY = 4096
 STATIC = resources.files("bot.web") / "static"
 
 
+INPUT_LABEL = MsgKey("navigation.notice.input_label")
+"""Optional notice naming the text box; without it the box has no label text."""
 COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
@@ -49,6 +51,7 @@ async def page(request: web.Request) -> web.Response:
     html = (
         _page_template()
         .replace("{{exit_label}}", escape(exit_label))
+        .replace("{{input_label}}", escape(input_label(flows, SOURCE_LANGUAGE)))
         .replace("{{exit_url}}", escape(request.app[CONFIG].exit_url, quote=True))
     )
     return web.Response(
@@ -100,9 +103,17 @@ def parse_event(data: Any, device_languages: str | None = None) -> Event:
     )
 
 
-def reply_json(reply: Reply, exit_url: str) -> dict[str, Any]:
+def input_label(flows: Flows, language: str) -> str:
+    if INPUT_LABEL not in flows.source_texts:
+        return ""
+    return flows.text(language, INPUT_LABEL).value
+
+
+def reply_json(reply: Reply, exit_url: str, input_label: str = "") -> dict[str, Any]:
+    """The reply as the page draws it; `input_label` names the text box in the same language."""
     body: dict[str, Any] = {
         "node": reply.node,
+        "input_label": input_label,
         "language": reply.language,
         "direction": reply.direction,
         "notices": list(reply.notices),
@@ -137,7 +148,11 @@ async def chat(request: web.Request) -> web.Response:
     conversations = request.app[CONVERSATIONS]
     turn = await conversations.handle(CHANNEL, cookie, event)  # type: ignore[arg-type]
     response = web.json_response(
-        reply_json(turn.reply, request.app[CONFIG].exit_url),
+        reply_json(
+            turn.reply,
+            request.app[CONFIG].exit_url,
+            input_label(conversations.flows, turn.reply.language),
+        ),
         headers={"Cache-Control": "no-store"},
     )
     if turn.after is None:

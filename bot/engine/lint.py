@@ -232,11 +232,11 @@ def _discreet(flows: Flows) -> Iterator[Problem]:
     """No word that gives the subject away where someone looking over a shoulder sees it."""
     english = flows.glossary.discreet.get(SOURCE_LANGUAGE, ())
     for node in flows.nodes.values():
-        found = next((w for w in english if w.lower() in node.flow.lower()), None)
-        if found and node.id.endswith(".start"):
+        word = next((w for w in english if w.lower() in node.flow.lower()), None)
+        if word and node.id.endswith(".start"):
             yield Problem(
                 node.location,
-                f'flow id "{node.flow}" contains "{found}" and shows in escalation links '
+                f'flow id "{node.flow}" contains "{word}" and shows in escalation links '
                 "(?start=en-" + node.flow + ") — rename the flow",
             )
     for language, table in flows.texts.items():

@@ -72,6 +72,8 @@ async def test_the_header_quick_exit_speaks_the_persons_language(
     await expect(page.locator(".msg").first).to_be_visible()
     label = flows.text("uk", MsgKey("navigation.footer.exit")).value
     await expect(page.locator("#quick-exit")).to_contain_text(label)
+    typed = flows.text("uk", MsgKey("navigation.notice.input_label")).value
+    assert await page.get_attribute("#typed-input", "aria-label") == typed
     await page.locator("#quick-exit").click()
     await page.wait_for_url("about:blank")
     await context.close()

@@ -41,6 +41,9 @@
       if (m.buttons && m.buttons.length) chat.appendChild(buttons(m.buttons, reply, lang, dir));
     });
     relabelQuickExit(reply, lang, dir);
+    var input = document.getElementById("typed-input");
+    if (reply.input_label) { input.placeholder = reply.input_label; input.setAttribute("aria-label", reply.input_label); }
+    input.lang = lang; input.dir = dir;
     var last = chat.querySelector(".buttons button, .buttons a");
     window.scrollTo(0, document.body.scrollHeight);
     if (last && document.activeElement === document.body) last.focus({ preventScroll: true });
