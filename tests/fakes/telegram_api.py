@@ -4,21 +4,20 @@ It validates calls like api.telegram.org, records them, serves queued updates, i
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import random
 import re
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Self, TypeVar
 from urllib.parse import urlsplit
 
 from aiohttp import web
 
-from tests.fakes.threaded import serve_in_thread
+from tests.fakes.threaded import LocalServer
 
 JSON = dict[str, Any]
 T = TypeVar("T")
@@ -224,12 +223,14 @@ class Fault:
         return True
 
 
-class FakeTelegramAPI:
+class FakeTelegramAPI(LocalServer):
     """The Bot API for one bot token: `async with FakeTelegramAPI() as fake` or `run_in_thread()`.
 
     Messages the fake never sent (e.g. one a fixture's callback query points at) are assumed to
     exist; deleted ones are gone. Updates whose type the bot did not allow are dropped when served.
     """
+
+    thread_name = "fake-telegram-api"
 
     def __init__(
         self,
@@ -329,18 +330,6 @@ class FakeTelegramAPI:
         await self._runner.cleanup()
         self._runner = None
         self._loop = None
-
-    async def __aenter__(self) -> Self:
-        return await self.start()
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.close()
-
-    @contextlib.contextmanager
-    def run_in_thread(self) -> Iterator[Self]:
-        """Serve from a background thread with its own event loop, for sync tests."""
-        with serve_in_thread(self.start, self.close, "fake-telegram-api"):
-            yield self
 
     def queue_update(self, update: JSON) -> JSON:
         """Queue an update for getUpdates; a missing or stale update_id gets the next one."""

@@ -1,6 +1,5 @@
-"""Run an async fake server in a background thread with its own event loop.
-
-Sync tests (the bot under test runs as a separate process) use the fakes this way.
+"""The lifecycle the fake platform servers share: `async with`, or a background thread
+with its own event loop for sync tests (the bot under test runs as a separate process).
 """
 
 from __future__ import annotations
@@ -9,6 +8,7 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from typing import Self
 
 
 @contextlib.contextmanager
@@ -27,3 +27,28 @@ def serve_in_thread(
         loop.call_soon_threadsafe(loop.stop)
         thread.join(timeout=10)
         loop.close()
+
+
+class LocalServer:
+    """A server on 127.0.0.1 that subclasses start() and close()."""
+
+    thread_name = "fake-server"
+
+    async def start(self) -> object:
+        raise NotImplementedError
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()
+
+    @contextlib.contextmanager
+    def run_in_thread(self) -> Iterator[Self]:
+        """Serve from a background thread with its own event loop, for sync tests."""
+        with serve_in_thread(self.start, self.close, self.thread_name):
+            yield self

@@ -4,7 +4,6 @@ It records calls, validates bodies like Viber, injects faults, and builds signed
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hashlib
 import hmac
 import json
@@ -14,7 +13,6 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from enum import IntEnum
 from pathlib import Path
@@ -23,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 
-from tests.fakes.threaded import serve_in_thread
+from tests.fakes.threaded import LocalServer
 
 if TYPE_CHECKING:
     from aiohttp.test_utils import TestClient
@@ -291,7 +289,7 @@ def _parse(raw: bytes) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-class FakeViberAPI:
+class FakeViberAPI(LocalServer):
     """The Viber REST bot API on 127.0.0.1 and a free port; base_url ends in /pa.
 
     Start it with `async with FakeViberAPI(auth_token=...) as fake:` or, from sync tests,
@@ -317,6 +315,8 @@ class FakeViberAPI:
     check_webhook the fake first posts a signed "webhook" callback there, as Viber does,
     and answers 1 unless it gets HTTP 200. Faults from fail() answer before any check.
     """
+
+    thread_name = "fake-viber-api"
 
     def __init__(
         self,
@@ -356,24 +356,11 @@ class FakeViberAPI:
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self.port = self._runner.addresses[0][1]
 
-    async def stop(self) -> None:
+    async def close(self) -> None:
         """Stop serving; calls stay recorded."""
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-
-    async def __aenter__(self) -> FakeViberAPI:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
-
-    @contextlib.contextmanager
-    def run_in_thread(self) -> Iterator[FakeViberAPI]:
-        """Serve from a background thread with its own event loop, for sync tests."""
-        with serve_in_thread(self.start, self.stop, "fake-viber-api"):
-            yield self
 
     def add_user(self, user_id: str, **details: Any) -> ViberUser:
         """Make a user known; from then on only known users can receive messages."""
