@@ -12,7 +12,6 @@ from dataclasses import dataclass, replace
 
 from bot.engine import Flows, Reply, Session, StepContext, step
 from bot.engine.events import Event, Start
-from bot.engine.reply import Effect
 from bot.engine.step import public_node
 from bot.handoff import Handoffs, handoff_code
 from bot.i18n.suggest import suggest_language
@@ -48,9 +47,6 @@ class Conversations:
 
     def key(self, channel: str, platform_id: str | int) -> SessionKey:
         return self.pseudonyms.key(channel, platform_id)
-
-    async def session(self, channel: str, platform_id: str | int) -> Session | None:
-        return await self.store.get(self.key(channel, platform_id), self.clock())
 
     async def begin(self, channel: str, platform_id: str | int, event: Event) -> Turn:
         started = time.perf_counter()
@@ -92,7 +88,3 @@ class Conversations:
         """Delete a session because the person left the platform conversation."""
         await self.store.delete(self.key(channel, platform_id))
         log_event("session_dropped", channel=channel, reason=reason)
-
-
-def is_quick_exit(reply: Reply) -> bool:
-    return Effect.QUICK_EXIT in reply.effects

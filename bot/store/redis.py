@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY
+from bot.store.base import DELIVERY_MEMORY, expired
 from bot.store.pseudonym import SessionKey
 
 PREFIX = "putokaz:"
@@ -35,7 +35,7 @@ class RedisStore:
         if raw is None:
             return None
         session = Session.from_json(raw)
-        if session.updated + self.ttl < now:
+        if expired(session, now, self.ttl):
             await self.delete(key)
             return None
         return session
@@ -50,7 +50,7 @@ class RedisStore:
         purged = 0
         async for name in self._redis.scan_iter(match=f"{self.prefix}s:*", count=500):
             raw = await self._redis.get(name)
-            if raw is not None and Session.from_json(raw).updated + self.ttl < now:
+            if raw is not None and expired(Session.from_json(raw), now, self.ttl):
                 purged += await self._redis.delete(name)
         return purged
 
