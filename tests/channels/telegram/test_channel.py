@@ -525,7 +525,7 @@ async def test_a_thousand_garbled_updates_never_get_a_5xx_or_a_traceback(
     log = log_of(webhook.server)
     assert "Traceback" not in log
     assert "event=telegram_update_failed" not in log, "an update reached the catch-all"
-    assert log.count("event=telegram_ignored") > 100
+    assert log.count("event=ignored channel=telegram") > 100
 
 
 async def test_a_hundred_updates_delivered_twice_are_answered_once(
@@ -544,7 +544,7 @@ async def test_a_hundred_updates_delivered_twice_are_answered_once(
         c for c in webhook.fake.calls if c.method in REPLIES and param(c, "chat_id") in chats
     ]
     assert len(answers) == 101
-    assert log_of(webhook.server).count("event=telegram_duplicate") >= 104
+    assert log_of(webhook.server).count("event=duplicate channel=telegram") >= 104
 
 
 async def test_rate_limits_delay_replies_but_each_arrives_exactly_once(
@@ -567,8 +567,8 @@ async def test_rate_limits_delay_replies_but_each_arrives_exactly_once(
     )
 
 
-async def test_server_errors_are_retried_with_backoff_then_given_up_cleanly(
-    webhook: Mode, flows: Flows
+async def test_server_errors_are_retried_then_the_update_is_left_for_telegram_to_redeliver(
+    webhook: Mode, flows: Flows, http: aiohttp.ClientSession
 ) -> None:
     webhook.fake.fail("sendMessage", 500, times=2)
     driver = TelegramDriver(webhook, flows)
@@ -577,13 +577,36 @@ async def test_server_errors_are_retried_with_backoff_then_given_up_cleanly(
     assert len(delivered(webhook.fake, driver.chat)) == 1
 
     webhook.fake.fail("sendMessage", 502, times=3)
-    answer = await webhook.deliver(message(driver.chat, "/help"))
-    assert answer is None
+    update = message(driver.chat, "/help")
+    status, _ = await post_update(http, webhook.server, update)
+    assert status == 503, "Telegram redelivers an update only when it gets no 2xx"
     assert len(delivered(webhook.fake, driver.chat)) == 1
+
+    # Telegram delivers it again: now the reply goes out, and only once.
+    assert await webhook.deliver(update) is None
+    assert len(delivered(webhook.fake, driver.chat)) == 2
+    assert await webhook.deliver(update) is None
+    assert len(delivered(webhook.fake, driver.chat)) == 2
     log = log_of(webhook.server)
+    assert "event=reply_deferred channel=telegram attempt=1" in log
     assert "event=telegram_retry method=sendMessage error=NetworkError wait=0.5 attempt=1" in log
     assert "event=telegram_gave_up method=sendMessage error=NetworkError attempt=3" in log
     assert "Traceback" not in log
+
+
+async def test_an_update_whose_reply_never_gets_out_is_given_up_after_five_deliveries(
+    webhook: Mode, http: aiohttp.ClientSession
+) -> None:
+    webhook.fake.fail("sendMessage", 500)
+    chat = next(_chats)
+    update = message(chat, "/start en")
+    statuses = [(await post_update(http, webhook.server, update))[0] for _ in range(5)]
+    assert statuses == [503, 503, 503, 503, 200]
+
+    webhook.fake.reset_faults()
+    assert (await post_update(http, webhook.server, update))[0] == 200
+    assert delivered(webhook.fake, chat) == [], "a given-up update is not answered later"
+    assert "event=reply_given_up channel=telegram attempt=5" in log_of(webhook.server)
 
 
 async def test_quick_exit_deletes_exactly_this_chats_messages(webhook: Mode, flows: Flows) -> None:
