@@ -38,7 +38,7 @@ class RedisStore:
             return None
         session = Session.from_json(raw)
         if expired(session, now, self.ttl):
-            await self.delete(key)
+            await self._redis.delete(self._session(key))
             return None
         return session
 
@@ -54,9 +54,6 @@ class RedisStore:
                 name = f"{self.prefix}d:{delivery.channel}:{delivery.id}"
                 pipe.set(name, "1", nx=True, ex=DELIVERY_MEMORY)
             await pipe.execute()
-
-    async def delete(self, key: SessionKey) -> None:
-        await self._redis.delete(self._session(key))
 
     async def purge(self, now: float) -> int:
         purged = 0

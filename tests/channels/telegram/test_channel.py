@@ -432,6 +432,17 @@ async def test_long_polling_survives_bot_api_errors(polling: Mode, flows: Flows)
     assert "Traceback" not in log_of(polling.server)
 
 
+async def test_long_polling_asks_again_for_an_update_whose_reply_did_not_get_out(
+    polling: Mode,
+) -> None:
+    polling.fake.fail("sendMessage", 502, times=3)
+    chat = next(_chats)
+    await polling.deliver(message(chat, "/start en"))
+
+    assert len(delivered(polling.fake, chat)) == 1
+    assert "event=reply_deferred channel=telegram attempt=1" in log_of(polling.server)
+
+
 async def test_wrong_or_missing_secret_is_403_and_nothing_happens(
     webhook: Mode, http: aiohttp.ClientSession
 ) -> None:
