@@ -13,6 +13,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.telegram.api import TelegramAPI, retry_after_seconds
 from bot.logs import log_event
+from bot.service.delivery import ReplyNotSent
 
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 60.0
@@ -44,15 +45,19 @@ async def poll_forever(
             continue
         backoff = FIRST_BACKOFF
         for update in updates:
-            update_id = update.get("update_id") if isinstance(update, dict) else None
-            if isinstance(update_id, int) and not isinstance(update_id, bool):
-                offset = max(offset or 0, update_id + 1)
             try:
                 await handle(update)
             except asyncio.CancelledError:
                 raise
+            except ReplyNotSent:
+                # Not confirmed: the next getUpdates from this offset brings it again.
+                await sleep(FIRST_BACKOFF)
+                break
             except Exception as error:
                 log_event("telegram_update_failed", error=type(error).__name__)
+            update_id = update.get("update_id") if isinstance(update, dict) else None
+            if isinstance(update_id, int) and not isinstance(update_id, bool):
+                offset = max(offset or 0, update_id + 1)
 
 
 def _why(error: BaseException) -> str | None:
