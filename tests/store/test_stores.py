@@ -159,3 +159,23 @@ async def test_sqlite_writes_a_session_and_its_delivery_in_one_transaction(tmp_p
     verbs = [s.split()[0].lower() for s in statements]
     assert verbs == ["begin", "insert", "insert", "commit"]
     await store.close()
+
+
+async def test_the_sqlite_files_are_readable_by_the_service_user_only(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        store = SQLiteStore(tmp_path / "putokaz.db", ttl=TTL)
+        await store.save(KEY, session())
+        files = sorted(tmp_path.glob("putokaz.db*"))
+        assert [f.name for f in files] == ["putokaz.db", "putokaz.db-shm", "putokaz.db-wal"]
+        for file in files:
+            assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
+        await store.close()
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_sqlite_file_is_made_private_too(tmp_path: Path) -> None:
+    (tmp_path / "putokaz.db").touch(mode=0o644)
+    SQLiteStore(tmp_path / "putokaz.db", ttl=TTL).db.conn.close()
+    assert stat.S_IMODE((tmp_path / "putokaz.db").stat().st_mode) == 0o600
