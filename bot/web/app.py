@@ -1,7 +1,7 @@
-"""`create_app(config)`: the aiohttp application, its shared state and lifecycles.
+"""`create_app(config, services)`: the aiohttp application, its shared state and lifecycles.
 
-Each channel adds its own routes; store, HTTP client and bots open and close in
-`cleanup_ctx` context managers.
+The service is built once; each channel's routes are bound to its own objects; the HTTP
+client, the channels' API clients and the store open and close in one `cleanup_ctx`.
 """
 
 from __future__ import annotations
@@ -14,12 +14,13 @@ import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.channels.webchat import routes as webchat
+from bot.channels.base import ChannelRoutes
+from bot.channels.webchat.routes import WebChatRoutes
 from bot.config import Config
 from bot.logs import configure_logging, log_event
 from bot.service.conversations import Conversations
-from bot.service.handoff import Handoffs, WebhookSink
-from bot.service.runtime import load_flows, open_store, pseudonymizer
+from bot.service.handoff import WebhookSink
+from bot.service.runtime import Services, conversations_for
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 from bot.web.listen import bind, browser_url
 
@@ -28,6 +29,7 @@ PURGE_EVERY = 600.0
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """`{"status": "ok", "nodes": N}` while the flows are loaded."""
     conversations = request.app[CONVERSATIONS]
     return web.json_response(
         {"status": "ok", "nodes": len(conversations.flows.nodes)},
@@ -35,25 +37,60 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
-def create_app(config: Config) -> web.Application:
+def create_app(config: Config, services: Services | None = None) -> web.Application:
+    """The whole web app; `services` hands in flows, store, clock or HTTP client (tests)."""
+    services = services or Services()
+    conversations = conversations_for(config, services)
     app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
     app[CONFIG] = config
-    app.cleanup_ctx.append(_resources)
+    app[CONVERSATIONS] = conversations
     app.router.add_get("/healthz", healthz)
-    webchat.add_routes(app)
+    channels: list[ChannelRoutes] = [WebChatRoutes(conversations, config.exit_url)]
+    telegram = None
     if config.telegram_token:
-        from bot.channels.telegram.routes import add_routes as add_telegram_routes
+        from bot.channels.telegram.routes import TelegramRoutes
 
-        add_telegram_routes(app)
+        telegram = TelegramRoutes(conversations, config)
+        channels.append(telegram)
     if config.viber_token:
-        from bot.channels.viber.routes import add_routes as add_viber_routes
+        from bot.channels.viber.routes import ViberRoutes
 
-        add_viber_routes(app)
+        channels.append(ViberRoutes(conversations, config))
+    for channel in channels:
+        app.add_routes(channel.routes())
+
+    async def resources(app: web.Application) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            http = services.http
+            if http is None:
+                timeout = aiohttp.ClientTimeout(total=15)
+                http = await stack.enter_async_context(aiohttp.ClientSession(timeout=timeout))
+            app[HTTP] = http
+            if services.store is None:
+                stack.push_async_callback(conversations.store.close)
+            for channel in channels:
+                await stack.enter_async_context(channel.running(http))
+            stack.push_async_callback(conversations.handoffs.drain)  # before the clients close
+            # Both hand-off sinks are wired here, once every client they need is open.
+            if config.handoff_webhook:
+                conversations.handoffs.add(WebhookSink(config.handoff_webhook, http))
+            if telegram is not None and config.handoff_telegram_chat is not None:
+                from bot.channels.telegram.routes import StaffChatSink
+
+                sink = StaffChatSink(telegram.channel.api, config.handoff_telegram_chat)
+                conversations.handoffs.add(sink)
+            await stack.enter_async_context(_purging(conversations))
+            flows = conversations.flows
+            log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
+            yield
+
+    app.cleanup_ctx.append(resources)
     return app
 
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No sniffing, no referrer, no framing, on every response."""
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -61,27 +98,16 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-async def _resources(app: web.Application) -> AsyncIterator[None]:
-    config = app[CONFIG]
-    flows = load_flows(config)
-    store = open_store(config)
-    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
-    handoffs = Handoffs()
-    if config.handoff_webhook:
-        handoffs.add(WebhookSink(config.handoff_webhook, http))
-    app[HTTP] = http
-    app[CONVERSATIONS] = Conversations(flows, store, pseudonymizer(config), handoffs=handoffs)
-    purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
-    log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
+@contextlib.asynccontextmanager
+async def _purging(conversations: Conversations) -> AsyncIterator[None]:
+    """Purge idle sessions every PURGE_EVERY seconds while the app runs."""
+    purger = asyncio.create_task(_purge_forever(conversations))
     try:
         yield
     finally:
         purger.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await purger
-        await handoffs.drain()
-        await http.close()
-        await store.close()
 
 
 async def _purge_forever(conversations: Conversations) -> None:

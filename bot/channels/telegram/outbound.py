@@ -10,6 +10,7 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.channels.compiled import PerFlows
 from bot.engine.choice_token import TELEGRAM_CALLBACK_LIMIT, encode_choice
 from bot.engine.model import Flows
 from bot.engine.reply import Button, Reply
@@ -27,9 +28,12 @@ class Outgoing:
     """The InlineKeyboardMarkup as JSON, or None for no keyboard."""
 
 
-def footer_ids(flows: Flows) -> frozenset[str]:
+def find_footer_ids(flows: Flows) -> frozenset[str]:
     """Ids of the buttons under every screen (hotline, back, menu, exit): two per row."""
     return frozenset(option.id for option in flows.navigation.footer)
+
+
+footer_ids = PerFlows(find_footer_ids)
 
 
 def render_reply(reply: Reply, footer: frozenset[str]) -> list[Outgoing]:

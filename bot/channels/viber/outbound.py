@@ -10,8 +10,9 @@ import json
 from html import escape
 from typing import Any
 
+from bot.channels.compiled import PerFlows
 from bot.engine.choice_token import encode_choice
-from bot.engine.model import LANGUAGE_OPTION_PREFIX
+from bot.engine.model import LANGUAGE_OPTION_PREFIX, Action, Flows
 from bot.engine.reply import Button, Reply
 from bot.engine.texts import isolate
 
@@ -51,6 +52,8 @@ BUTTON_LEVELS = {
 """API levels of keyboard parameters above level 1 (Viber keyboard docs)."""
 
 WEB_SCHEMES = ("https://", "http://")
+PAIRED_ACTIONS = frozenset({Action.BACK, Action.MENU, Action.EXIT})
+"""Footer buttons shown two to a row."""
 PARAGRAPH = "\n\n"
 
 
@@ -224,3 +227,11 @@ def _nice_cut(text: str, cut: int) -> int:
 
 def _encode(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def find_paired_ids(flows: Flows) -> frozenset[str]:
+    """Ids of the footer buttons shown two to a row (back, menu, exit)."""
+    return frozenset(o.id for o in flows.navigation.footer if o.action in PAIRED_ACTIONS)
+
+
+paired_ids = PerFlows(find_paired_ids)

@@ -5,14 +5,16 @@ The session key is the HMAC of a random cookie; typed text never leaves the page
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from html import escape
 from importlib import resources
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.channels.base import Turn
@@ -21,7 +23,7 @@ from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget,
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey
 from bot.engine.reply import Effect, Reply
 from bot.engine.session import Session
-from bot.web.keys import CONFIG, CONVERSATIONS
+from bot.service.conversations import Conversations
 
 CHANNEL = "webchat"
 COOKIE = "putokaz_chat"
@@ -38,24 +40,46 @@ class BadRequest(Exception):
     """The request cannot be understood; the message says how to send it."""
 
 
-def add_routes(app: web.Application) -> None:
-    app.router.add_get("/", page)
-    app.router.add_post("/api/chat", chat)
-    app.router.add_get("/static/{name}", static_file)
+class WebChatRoutes:
+    """The page, its static files and `/api/chat`, bound to one service and exit URL."""
+
+    def __init__(self, conversations: Conversations, exit_url: str) -> None:
+        self.conversations = conversations
+        self.exit_url = exit_url
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/", self.page),
+            web.post("/api/chat", self.chat),
+            web.get("/static/{name}", static_file),
+        ]
+
+    @contextlib.asynccontextmanager
+    async def running(self, http: aiohttp.ClientSession) -> AsyncIterator[None]:
+        """Nothing to open: the reply is the response."""
+        yield
+
+    async def page(self, request: web.Request) -> web.Response:
+        """The chat page, labelled in the source language until the person chooses."""
+        return page(self.conversations.flows, self.exit_url)
+
+    async def chat(self, request: web.Request) -> web.Response:
+        """One turn: the page's JSON in, the reply as JSON out."""
+        return await chat(request, self.conversations, self.exit_url)
 
 
 def _page_template() -> str:
     return (STATIC / "chat.html").read_text(encoding="utf-8")
 
 
-async def page(request: web.Request) -> web.Response:
-    flows = request.app[CONVERSATIONS].flows
+def page(flows: Flows, exit_url: str) -> web.Response:
+    """The page with its labels and the quick-exit address filled in."""
     exit_label = flows.text(SOURCE_LANGUAGE, MsgKey("navigation.footer.exit")).value
     html = (
         _page_template()
         .replace("{{exit_label}}", escape(exit_label))
         .replace("{{input_label}}", escape(input_label(flows, SOURCE_LANGUAGE)))
-        .replace("{{exit_url}}", escape(request.app[CONFIG].exit_url, quote=True))
+        .replace("{{exit_url}}", escape(exit_url, quote=True))
     )
     return web.Response(
         text=html,
@@ -134,7 +158,8 @@ def reply_json(reply: Reply, exit_url: str, input_label: str = "") -> dict[str, 
     return body
 
 
-async def chat(request: web.Request) -> web.Response:
+async def chat(request: web.Request, conversations: Conversations, exit_url: str) -> web.Response:
+    """Read the page's JSON, run the turn, answer the reply as JSON; 4xx for bad input."""
     raw = await read_limited(request, MAX_CHAT_BODY)
     if raw is None:
         return _error(413, f"the request is over {MAX_CHAT_BODY} bytes")
@@ -148,14 +173,13 @@ async def chat(request: web.Request) -> web.Response:
     fresh = COOKIE_VALUE.fullmatch(cookie) is None
     if fresh:
         cookie = secrets.token_urlsafe(32)
-    conversations = request.app[CONVERSATIONS]
     result = await conversations.run(CHANNEL, Turn(cookie, event), PAGE)
     if result.reply is None:  # a turn without a delivery id is always answered
         raise RuntimeError(f"the web chat turn ended {result.outcome} without a reply")
     response = web.json_response(
         reply_json(
             result.reply,
-            request.app[CONFIG].exit_url,
+            exit_url,
             input_label(conversations.flows, result.reply.language),
         ),
         headers={"Cache-Control": "no-store"},

@@ -750,14 +750,20 @@ async def test_a_delivery_is_remembered_across_a_restart(
 
 
 def test_without_a_secret_the_webhook_route_is_not_registered(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, tmp_path: Path, flows: Flows
 ) -> None:
     from bot.config import load_config
+    from bot.service.runtime import Services
+    from bot.store.memory import MemoryStore
     from bot.web.app import create_app
 
     caplog.set_level(logging.INFO, logger="putokaz")
-    env = {"PUTOKAZ_TELEGRAM_TOKEN": TOKEN, "PUTOKAZ_PUBLIC_URL": PUBLIC_URL}
-    app = create_app(load_config(env=env))
+    env = {
+        "PUTOKAZ_TELEGRAM_TOKEN": TOKEN,
+        "PUTOKAZ_PUBLIC_URL": PUBLIC_URL,
+        "PUTOKAZ_DATA": str(tmp_path),
+    }
+    app = create_app(load_config(env=env), Services(flows=flows, store=MemoryStore()))
 
     paths = {resource.canonical for resource in app.router.resources()}
     assert "/telegram" not in paths
