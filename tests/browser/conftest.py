@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.async_api import Browser, async_playwright
 
+from tests.support.app_server import AppServer
 from tests.support.system_tools import require
 
 CHROMIUM_ARGS = [
@@ -49,3 +50,9 @@ async def browser() -> AsyncIterator[Browser]:
         launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
+
+
+@pytest.fixture
+def server(app_server: AppServer) -> AppServer:
+    """Here the process boundary is not what is tested: the app runs in this process."""
+    return app_server
