@@ -48,7 +48,24 @@ class Conversations:
     def key(self, channel: str, platform_id: str | int) -> SessionKey:
         return self.pseudonyms.key(channel, platform_id)
 
-    async def begin(self, channel: str, platform_id: str | int, event: Event) -> Turn:
+    async def peek(
+        self, channel: str, platform_id: str | int, max_idle: float | None = None
+    ) -> Session | None:
+        """The stored session, or None when there is none or it was idle over `max_idle` s."""
+        now = self.clock()
+        session = await self.store.get(self.key(channel, platform_id), now)
+        if session is not None and max_idle is not None and now - session.updated > max_idle:
+            return None
+        return session
+
+    async def begin(
+        self,
+        channel: str,
+        platform_id: str | int,
+        event: Event,
+        max_idle: float | None = None,
+    ) -> Turn:
+        """Step `event`; a session idle over `max_idle` seconds starts again as a new one."""
         started = time.perf_counter()
         key = self.key(channel, platform_id)
         now = self.clock()
@@ -59,6 +76,8 @@ class Conversations:
                 event, suggested=suggest_language(event.suggested, self.flows.languages)
             )
         before = await self.store.get(key, now)
+        if before is not None and max_idle is not None and now - before.updated > max_idle:
+            before = None
         after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
         return Turn(channel, key, before, after, reply, started)
 
@@ -78,9 +97,15 @@ class Conversations:
             ms=round((time.perf_counter() - turn.started) * 1000, 2),
         )
 
-    async def handle(self, channel: str, platform_id: str | int, event: Event) -> Turn:
+    async def handle(
+        self,
+        channel: str,
+        platform_id: str | int,
+        event: Event,
+        max_idle: float | None = None,
+    ) -> Turn:
         """Step and save in one go (channels that need nothing between the two)."""
-        turn = await self.begin(channel, platform_id, event)
+        turn = await self.begin(channel, platform_id, event, max_idle)
         await self.commit(turn)
         return turn
 
