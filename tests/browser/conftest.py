@@ -7,7 +7,6 @@ each test opens its own context (cookies, storage) so tests stay independent.
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -16,6 +15,7 @@ import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
 from tests.support.server import ServerProcess
+from tests.support.system_tools import require
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -50,7 +50,7 @@ def screenshots(tmp_path: Path) -> Path:
 @pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
     """Playwright's async API: its sync API would take over the event loop of the test run."""
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    executable = require("chromium")
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
