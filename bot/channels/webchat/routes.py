@@ -10,12 +10,14 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
 from aiohttp import web
 
+from bot.channels.base import Turn
 from bot.channels.body import read_limited
 from bot.channels.webchat.page import (
     STATIC,
@@ -27,6 +29,7 @@ from bot.channels.webchat.page import (
 from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey, NodeId
 from bot.engine.reply import Effect, Reply
+from bot.engine.session import Session
 from bot.engine.step import public_node, render
 from bot.i18n.suggest import suggest_language
 from bot.service.web_links import WebLinks
@@ -155,9 +158,9 @@ async def _from_link(request: web.Request) -> web.StreamResponse:
         return response  # anything else (an old `?t=` of typed text) is dropped
     cookie = _cookie(request) or secrets.token_urlsafe(32)
     event = Start(payload, request.headers.get("Accept-Language"))
-    turn = await request.app[CONVERSATIONS].handle(CHANNEL, cookie, event, _idle(request))
+    answer = await _run(request, cookie, event, _idle(request))
     _set_session_cookie(response, cookie)
-    _set_view(response, View(turn.reply.node or "", turn.reply.language))
+    _set_view(response, View(answer.reply.node or "", answer.reply.language))
     return response
 
 
@@ -244,23 +247,22 @@ async def chat(request: web.Request) -> web.Response:
     conversations = request.app[CONVERSATIONS]
     cookie = _cookie(request)
     fresh = cookie is None
-    if cookie is None:
-        cookie = secrets.token_urlsafe(32)
-    elif isinstance(event, Start) and data.get("fresh") is True:
-        # A new tab (or one reopened later) starts at the neutral first screen.
-        await conversations.drop(CHANNEL, cookie, "new_tab")
-    turn = await conversations.handle(CHANNEL, cookie, event, _idle(request))
-    language = turn.reply.language
+    cookie = cookie or secrets.token_urlsafe(32)
+    limit = _idle(request)
+    if isinstance(event, Start) and data.get("fresh") is True:
+        limit = 0.0  # a new tab (or one reopened later) starts at the neutral first screen
+    result = await _run(request, cookie, event, limit)
+    language = result.reply.language
     response = web.json_response(
         reply_json(
-            turn.reply,
+            result.reply,
             request.app[CONFIG].exit_url,
             input_label(conversations.flows, language),
             page_labels(conversations.flows, language),
         ),
         headers={"Cache-Control": "no-store"},
     )
-    if turn.after is None:
+    if result.ended:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
         _set_session_cookie(response, cookie)
@@ -281,17 +283,18 @@ async def form_post(request: web.Request) -> web.StreamResponse:
     fresh = cookie is None
     cookie = cookie or secrets.token_urlsafe(32)
     config = request.app[CONFIG]
-    turn = await request.app[CONVERSATIONS].handle(CHANNEL, cookie, event, _idle(request))
-    if Effect.QUICK_EXIT in turn.reply.effects:
+    result = await _run(request, cookie, event, _idle(request))
+    reply = result.reply
+    if Effect.QUICK_EXIT in reply.effects:
         response = web.Response(status=303, headers={"Location": config.exit_url, **PAGE_HEADERS})
         response.del_cookie(COOKIE, path="/")
         return response
     response = web.Response(status=303, headers={"Location": "/", **PAGE_HEADERS})
-    if turn.after is None:
+    if result.ended:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
         _set_session_cookie(response, cookie)
-    _set_view(response, View(turn.reply.node or "", turn.reply.language, isinstance(event, Text)))
+    _set_view(response, View(reply.node or "", reply.language, isinstance(event, Text)))
     return response
 
 
@@ -304,6 +307,30 @@ def _set_view(response: web.StreamResponse, view: View) -> None:
         response.set_cookie(
             VIEW_COOKIE, view.cookie(), path="/", httponly=True, samesite="Strict", max_age=60
         )
+
+
+@dataclass(frozen=True)
+class Answer:
+    reply: Reply
+    ended: bool
+
+
+async def _run(request: web.Request, cookie: str, event: Event, idle_limit: float) -> Answer:
+    turn = Turn(cookie, event, idle_limit=idle_limit)
+    result = await request.app[CONVERSATIONS].run(CHANNEL, turn, PAGE)
+    if result.reply is None:  # a turn without a delivery id is always answered
+        raise RuntimeError(f"the web chat turn ended {result.outcome} without a reply")
+    return Answer(result.reply, result.ended)
+
+
+class PageOutbox:
+    """The web chat's reply is the response body the route builds from the result."""
+
+    async def deliver(self, reply: Reply, before: Session | None, now: float) -> Sequence[int]:
+        return ()
+
+
+PAGE = PageOutbox()
 
 
 def _error(status: int, message: str) -> web.Response:
