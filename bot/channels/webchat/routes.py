@@ -7,7 +7,6 @@ answers taps in place.
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ from urllib.parse import parse_qsl
 from aiohttp import web
 
 from bot.channels.base import Turn
-from bot.channels.body import read_limited
+from bot.channels.body import BodyRefused, read_body, read_json
 from bot.channels.webchat.page import (
     STATIC,
     is_ending,
@@ -26,12 +25,14 @@ from bot.channels.webchat.page import (
     page_labels,
     screen_html,
 )
+from bot.channels.webchat.schema import InvalidRequest, body_error, check_request
 from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey, NodeId
 from bot.engine.reply import Effect, Reply
 from bot.engine.session import Session
 from bot.engine.step import public_node, render
 from bot.i18n.suggest import suggest_language
+from bot.logs import log_event
 from bot.service.web_links import WebLinks
 from bot.web.keys import CONFIG, CONVERSATIONS
 
@@ -234,15 +235,14 @@ def reply_json(
 
 
 async def chat(request: web.Request) -> web.Response:
-    raw = await read_limited(request, MAX_CHAT_BODY)
-    if raw is None:
-        return _error(413, f"the request is over {MAX_CHAT_BODY} bytes")
     try:
-        data = json.loads(raw or b"null")
+        data = check_request(await read_json(request, MAX_CHAT_BODY))
         event = parse_event(data, request.headers.get("Accept-Language"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, 'the body is not JSON — send {"action": "start"}')
-    except BadRequest as error:
+    except BodyRefused as refused:
+        log_event("webchat_refused", channel=CHANNEL, status=refused.status, reason=refused.reason)
+        return _error(refused.status, body_error(refused.reason, MAX_CHAT_BODY))
+    except (InvalidRequest, BadRequest) as error:
+        log_event("webchat_refused", channel=CHANNEL, status=400, reason="schema")
         return _error(400, str(error))
     conversations = request.app[CONVERSATIONS]
     cookie = _cookie(request)
@@ -271,12 +271,15 @@ async def chat(request: web.Request) -> web.Response:
 
 async def form_post(request: web.Request) -> web.StreamResponse:
     """A button of the page without JavaScript: step, then redirect to `/` (no resubmission)."""
-    raw = await read_limited(request, MAX_CHAT_BODY)
-    if raw is None:
-        raise web.HTTPRequestEntityTooLarge(MAX_CHAT_BODY, request.content_length or 0)
-    fields = dict(parse_qsl(raw.decode("utf-8", "replace"), max_num_fields=8))
     try:
+        raw = await read_body(request, MAX_CHAT_BODY)
+        fields = dict(parse_qsl(raw.decode("utf-8", "replace"), max_num_fields=8))
         event = parse_event(fields, request.headers.get("Accept-Language"))
+    except BodyRefused as refused:
+        log_event("webchat_refused", channel=CHANNEL, status=refused.status, reason=refused.reason)
+        return web.Response(status=refused.status, text=body_error(refused.reason, MAX_CHAT_BODY))
+    except ValueError as error:  # more fields than a page form has
+        raise web.HTTPBadRequest(text=str(error)) from None
     except BadRequest as error:
         raise web.HTTPBadRequest(text=str(error)) from None
     cookie = _cookie(request)
