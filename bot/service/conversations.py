@@ -1,7 +1,8 @@
 """The application service every channel uses: `Conversations.run(channel, inbound, outbox)`.
 
 For a turn: duplicate check, per-session isolation, read, step, deliver, record message
-ids, one transactional write of the session and the delivery id, hand-off, one log line.
+ids, one transactional write of the session, the delivery id and the screen's statistics
+count, hand-off, one log line.
 The delivery id is written only after the reply went out, so a crash in between leaves
 the update to be answered when the platform delivers it again.
 """
@@ -32,7 +33,7 @@ from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
 from bot.service.handoff import Handoffs, handoff_code
-from bot.store.base import Delivery, Store
+from bot.store.base import Delivery, Store, Tally
 from bot.store.isolation import Isolation, MemoryIsolation
 from bot.store.pseudonym import Pseudonymizer
 
@@ -133,13 +134,20 @@ class Conversations:
                 ids, outcome = (), Outcome.GIVEN_UP
             if after is not None and ids:
                 after = after.with_messages(*ids)
-            await self.store.save(key, after, delivery)
+            node = public_node(self.flows, reply.node)
+            # The screen shown counts in the same write; a reply given up shows nothing.
+            tally = (
+                Tally.of(now, reply.language, node)
+                if node is not None and outcome is Outcome.ANSWERED
+                else None
+            )
+            await self.store.save(key, after, delivery, tally)
         if reply.handoff is not None:
             self.handoffs.post(reply.handoff, now)
         log_event(
             "reply",
             channel=channel,
-            node=public_node(self.flows, reply.node),
+            node=node,
             lang=reply.language,
             effect=",".join(e.value for e in reply.effects) or None,
             ms=round((time.perf_counter() - started) * 1000, 2),
