@@ -45,7 +45,6 @@ REDRAFT_PENDING = {
     "vi",
     "zh-Hans",
     "tr",
-    "fr",
     "uk",
     "ru",
 }
