@@ -46,7 +46,6 @@ REDRAFT_PENDING = {
     "zh-Hans",
     "tr",
     "uk",
-    "ru",
 }
 
 
