@@ -12,10 +12,12 @@ from dataclasses import dataclass, replace
 
 from bot.engine import Flows, Reply, Session, StepContext, step
 from bot.engine.events import Event, Start
+from bot.engine.reply import Effect
 from bot.engine.step import public_node
 from bot.handoff import Handoffs, handoff_code
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
+from bot.metrics import Metrics
 from bot.store.base import Store
 from bot.store.pseudonym import Pseudonymizer, SessionKey
 
@@ -38,12 +40,14 @@ class Conversations:
         pseudonyms: Pseudonymizer,
         clock: Callable[[], float] = time.time,
         handoffs: Handoffs | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.flows = flows
         self.store = store
         self.pseudonyms = pseudonyms
         self.clock = clock
         self.handoffs = handoffs if handoffs is not None else Handoffs()
+        self.metrics = metrics if metrics is not None else Metrics()
 
     def key(self, channel: str, platform_id: str | int) -> SessionKey:
         return self.pseudonyms.key(channel, platform_id)
@@ -69,13 +73,18 @@ class Conversations:
             await self.store.put(turn.key, turn.after)
         if turn.reply.handoff is not None:
             self.handoffs.post(turn.reply.handoff, self.clock())
+            self.metrics.handoff(turn.channel)
+        if Effect.QUICK_EXIT in turn.reply.effects:
+            self.metrics.quick_exit(turn.channel)
+        seconds = time.perf_counter() - turn.started
+        self.metrics.answered(turn.channel, seconds)
         log_event(
             "reply",
             channel=turn.channel,
             node=public_node(self.flows, turn.reply.node),
             lang=turn.reply.language,
             effect=",".join(e.value for e in turn.reply.effects) or None,
-            ms=round((time.perf_counter() - turn.started) * 1000, 2),
+            ms=round(seconds * 1000, 2),
         )
 
     async def handle(self, channel: str, platform_id: str | int, event: Event) -> Turn:
@@ -87,4 +96,5 @@ class Conversations:
     async def drop(self, channel: str, platform_id: str | int, reason: str) -> None:
         """Delete a session because the person left the platform conversation."""
         await self.store.delete(self.key(channel, platform_id))
+        self.metrics.update(channel, "blocked")
         log_event("session_dropped", channel=channel, reason=reason)

@@ -51,7 +51,12 @@ def add_routes(app: web.Application) -> None:
 
 async def _telegram(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    api = TelegramAPI(config.telegram_token or "", config.telegram_api_url, app[HTTP])
+    api = TelegramAPI(
+        config.telegram_token or "",
+        config.telegram_api_url,
+        app[HTTP],
+        metrics=app[CONVERSATIONS].metrics,
+    )
     channel = TelegramChannel(app[CONVERSATIONS], api, config.handoff_telegram_chat)
     app[TELEGRAM] = channel
     if config.handoff_telegram_chat is not None:
@@ -106,17 +111,18 @@ async def webhook(request: web.Request) -> web.StreamResponse:
     if not secret or not hmac.compare_digest(
         given.encode("utf-8", "surrogateescape"), secret.encode("utf-8")
     ):
-        return _refused(403, "secret")
+        return _refused(request, 403, "secret")
     raw = await read_limited(request, MAX_UPDATE_BYTES)
     if raw is None:
-        return _refused(413, "too_large")
+        return _refused(request, 413, "too_large")
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
-        return _refused(400, "json")
+        return _refused(request, 400, "json")
     try:
         answer = await request.app[TELEGRAM].handle(data, webhook=True)
     except Exception as error:
+        request.app[CONVERSATIONS].metrics.update(CHANNEL, "failed")
         log_event("telegram_update_failed", channel=CHANNEL, error=type(error).__name__)
         answer = None
     if answer is None:
@@ -124,6 +130,7 @@ async def webhook(request: web.Request) -> web.StreamResponse:
     return web.json_response(answer)
 
 
-def _refused(status: int, reason: str) -> web.Response:
+def _refused(request: web.Request, status: int, reason: str) -> web.Response:
+    request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
     log_event("telegram_refused", channel=CHANNEL, status=status, reason=reason)
     return web.Response(status=status)

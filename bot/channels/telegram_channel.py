@@ -45,6 +45,7 @@ class TelegramChannel:
             now = self.conversations.clock()
             if not await store.first_delivery(CHANNEL, str(incoming.update_id), now):
                 log_event("telegram_duplicate", channel=CHANNEL)
+                self.conversations.metrics.duplicate(CHANNEL)
                 return None
         answer = await self._answer_tap(incoming, webhook)
         if incoming.kind is Kind.TURN:
@@ -52,10 +53,13 @@ class TelegramChannel:
         elif incoming.kind is Kind.BLOCKED:
             await self.conversations.drop(CHANNEL, incoming.chat_id, reason=incoming.reason)
         elif incoming.kind is Kind.GROUP and incoming.chat_id == self.staff_chat:
+            self.conversations.metrics.update(CHANNEL, "ignored")
             log_event("telegram_ignored", channel=CHANNEL, reason="staff_chat")
         elif incoming.kind is Kind.GROUP:
+            self.conversations.metrics.update(CHANNEL, "ignored")
             await self._leave(incoming)
         else:
+            self.conversations.metrics.update(CHANNEL, "ignored")
             log_event("telegram_ignored", channel=CHANNEL, reason=incoming.reason)
         return answer
 

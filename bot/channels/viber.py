@@ -77,23 +77,24 @@ def add_routes(app: web.Application) -> None:
 async def webhook(request: web.Request) -> web.StreamResponse:
     """Check size and signature, then act on the callback; never a 5xx for bad input."""
     if request.content_length is not None and request.content_length > MAX_CALLBACK_BYTES:
-        return _rejected(413, "too_large")
+        return _rejected(request, 413, "too_large")
     raw = await read_limited(request, MAX_CALLBACK_BYTES)
     if raw is None:
-        return _rejected(413, "too_large")
+        return _rejected(request, 413, "too_large")
     token = request.app[CONFIG].viber_token or ""
     if not signature_ok(raw, request.headers.get(SIGNATURE_HEADER), token):
-        return _rejected(403, "signature")
+        return _rejected(request, 403, "signature")
     try:
         data = json.loads(raw)
     except (ValueError, RecursionError):
-        return _rejected(400, "json")
+        return _rejected(request, 400, "json")
     if not isinstance(data, dict):
-        return _rejected(400, "shape")
+        return _rejected(request, 400, "shape")
     conversations = request.app[CONVERSATIONS]
     try:
         callback = parse_callback(data, conversations.flows)
     except Ignored as ignored:
+        conversations.metrics.update(CHANNEL, "ignored")
         log_event("viber_ignored", channel=CHANNEL, reason=ignored.reason)
         return web.Response(status=200)
     return await _act(request, conversations, callback)
@@ -159,12 +160,14 @@ async def _act(
     if callback.kind == "failed":
         log_event("viber_delivery_failed", channel=CHANNEL)
     if callback.user_id is None or callback.event is None:
+        conversations.metrics.update(CHANNEL, "ignored")
         return web.Response(status=200)
     if callback.token is not None:
         now = conversations.clock()
         first = await conversations.store.first_delivery(CHANNEL, callback.token, now)
         if not first:
             log_event("viber_duplicate", channel=CHANNEL)
+            conversations.metrics.duplicate(CHANNEL)
             return web.Response(status=200)
     pairs = _paired_ids(conversations.flows)
     # Saved before sending: the reply log's ms then times the engine and store only.
@@ -185,7 +188,12 @@ async def _send(
 ) -> None:
     """Send the reply's messages in order; stop at a failure, drop a gone subscriber."""
     config = request.app[CONFIG]
-    client = ViberClient(request.app[HTTP], config.viber_token or "", config.viber_api_url)
+    client = ViberClient(
+        request.app[HTTP],
+        config.viber_token or "",
+        config.viber_api_url,
+        metrics=conversations.metrics,
+    )
     for body in render_reply(reply, pairs):
         try:
             await client.send_message({"receiver": user_id, **body})
@@ -203,7 +211,8 @@ async def _send(
             return
 
 
-def _rejected(status: int, reason: str) -> web.Response:
+def _rejected(request: web.Request, status: int, reason: str) -> web.Response:
+    request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
     log_event("viber_rejected", channel=CHANNEL, status=status, reason=reason)
     return web.Response(status=status)
 

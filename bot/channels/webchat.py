@@ -133,13 +133,17 @@ def reply_json(reply: Reply, exit_url: str, input_label: str = "") -> dict[str, 
 
 async def chat(request: web.Request) -> web.Response:
     raw = await read_limited(request, MAX_CHAT_BODY)
+    metrics = request.app[CONVERSATIONS].metrics
     if raw is None:
+        metrics.update(CHANNEL, "refused")
         return _error(413, f"the request is over {MAX_CHAT_BODY} bytes")
     try:
         event = parse_event(json.loads(raw or b"null"), request.headers.get("Accept-Language"))
     except (json.JSONDecodeError, UnicodeDecodeError):
+        metrics.update(CHANNEL, "refused")
         return _error(400, 'the body is not JSON — send {"action": "start"}')
     except BadRequest as error:
+        metrics.update(CHANNEL, "refused")
         return _error(400, str(error))
     cookie = request.cookies.get(COOKIE)
     fresh = cookie is None or COOKIE_VALUE.fullmatch(cookie) is None

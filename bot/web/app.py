@@ -20,7 +20,9 @@ from bot.config import Config
 from bot.conversation import Conversations
 from bot.handoff import Handoffs, WebhookSink
 from bot.logs import configure_logging, log_event
+from bot.metrics import Metrics
 from bot.runtime import load_flows, open_store, pseudonymizer
+from bot.web import metrics
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 
 MAX_BODY = 1024 * 1024
@@ -40,6 +42,7 @@ def create_app(config: Config) -> web.Application:
     app[CONFIG] = config
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/healthz", healthz)
+    metrics.add_routes(app)
     webchat.add_routes(app)
     if config.telegram_token:
         from bot.channels.telegram import add_routes as add_telegram_routes
@@ -70,7 +73,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     if config.handoff_webhook:
         handoffs.add(WebhookSink(config.handoff_webhook, http))
     app[HTTP] = http
-    app[CONVERSATIONS] = Conversations(flows, store, pseudonymizer(config), handoffs=handoffs)
+    app[CONVERSATIONS] = Conversations(
+        flows, store, pseudonymizer(config), handoffs=handoffs, metrics=Metrics()
+    )
     purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
     log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
     try:
