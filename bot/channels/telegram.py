@@ -22,7 +22,7 @@ from bot.channels.telegram_render import Outgoing
 from bot.handoff import HandoffDocument
 from bot.logs import log_event
 from bot.web.body import read_limited
-from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
+from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 
 PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 -- a header name
@@ -62,19 +62,21 @@ async def _telegram(app: web.Application) -> AsyncIterator[None]:
     if config.handoff_telegram_chat is not None:
         app[CONVERSATIONS].handoffs.add(StaffChatSink(api, config.handoff_telegram_chat))
     poller: asyncio.Task[None] | None = None
+    stop = app[STOPPING]
     if config.public_url:
         log_event("telegram_webhook", channel=CHANNEL, mode="webhook", path=PATH)
     else:
         poller = asyncio.create_task(
-            poll_forever(api, lambda update: channel.handle(update, webhook=False))
+            poll_forever(api, lambda update: channel.handle(update, webhook=False), stop=stop)
         )
     try:
         yield
     finally:
         if poller is not None:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            # Finish the updates already fetched, within the shutdown bound, then give up.
+            stop.set()
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(poller, config.shutdown_timeout)
         await api.close()
 
 

@@ -23,10 +23,12 @@ from bot.logs import configure_logging, log_event
 from bot.metrics import Metrics
 from bot.runtime import load_flows, open_store, pseudonymizer
 from bot.web import metrics
-from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
+from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 
 MAX_BODY = 1024 * 1024
 PURGE_EVERY = 600.0
+HANDOFF_DRAIN_TIMEOUT = 10.0
+"""Seconds at shutdown for hand-offs still being posted to the hotline's sinks."""
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -40,6 +42,8 @@ async def healthz(request: web.Request) -> web.Response:
 def create_app(config: Config) -> web.Application:
     app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
     app[CONFIG] = config
+    app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stopping)
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/healthz", healthz)
     metrics.add_routes(app)
@@ -64,6 +68,12 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
+async def _stopping(app: web.Application) -> None:
+    """SIGTERM: the listening socket is closed; requests in flight are still being answered."""
+    log_event("stopping")
+    app[STOPPING].set()
+
+
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     flows = load_flows(config)
@@ -84,9 +94,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         purger.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await purger
-        await handoffs.drain()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(handoffs.drain(), HANDOFF_DRAIN_TIMEOUT)
         await http.close()
         await store.close()
+        log_event("stopped")
 
 
 async def _purge_forever(conversations: Conversations) -> None:
@@ -99,12 +111,22 @@ async def _purge_forever(conversations: Conversations) -> None:
 
 def run(config: Config, host: str | None = None, port: int | None = None) -> None:
     """Serve until interrupted (`putokaz serve`)."""
-    configure_logging(config.log_file)
+    configure_logging(config.log_file, log_format=config.log_format)
     host = host or config.host
     port = port if port is not None else config.port
     loop = _event_loop()
     log_event("listening", host=host, port=port, mode=type(loop).__module__.split(".")[0])
-    web.run_app(create_app(config), host=host, port=port, print=None, access_log=None, loop=loop)
+    # On SIGTERM aiohttp closes the listening socket, lets the requests in flight finish
+    # (cancelling what runs longer than shutdown_timeout), then runs the cleanups above.
+    web.run_app(
+        create_app(config),
+        host=host,
+        port=port,
+        print=None,
+        access_log=None,
+        loop=loop,
+        shutdown_timeout=config.shutdown_timeout,
+    )
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:
