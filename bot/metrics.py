@@ -66,7 +66,7 @@ VIBER_STATUSES = (
     "noBalance",
     "generalError",
 )
-"""Viber answers HTTP 200 with one of these status names (bot/channels/viber_client.py)."""
+"""Viber answers HTTP 200 with one of these status names (bot/channels/viber/api.py)."""
 RETRY_REASONS = ("rate_limited", "server_error", "timeout", "network")
 PUBLISH_KINDS = ("publish", "rollback")
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)

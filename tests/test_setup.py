@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -46,3 +47,19 @@ def test_ci_treats_an_empty_test_run_as_a_failure() -> None:
     script = (REPO / ".ci" / "run").read_text()
     assert "make test" in script
     assert '"$status" -eq 5' in script
+
+
+def test_ci_installs_nothing_itself_make_test_does() -> None:
+    script = (REPO / ".ci" / "run").read_text()
+    assert "apt-get" not in script
+    assert "system-deps" not in script.split("make test", 1)[1]
+
+
+def test_the_licence_is_declared_as_current_setuptools_expects() -> None:
+    pyproject = tomllib.loads((REPO / "pyproject.toml").read_text())
+    project = pyproject["project"]
+    assert project["license"] == "AGPL-3.0-or-later"
+    for name in project["license-files"]:
+        assert (REPO / name).is_file(), f"license-files names {name}, which is not in the clone"
+    assert "GNU AFFERO GENERAL PUBLIC LICENSE" in (REPO / "LICENSE").read_text()
+    assert "setuptools>=77" in pyproject["build-system"]["requires"][0]

@@ -15,13 +15,13 @@ import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.channels import webchat
+from bot.channels.webchat import routes as webchat
 from bot.config import Config
-from bot.conversation import Conversations
-from bot.handoff import Handoffs, WebhookSink
 from bot.logs import configure_logging, log_event
 from bot.metrics import Metrics
-from bot.runtime import load_flows, open_store, pseudonymizer
+from bot.service.conversations import Conversations
+from bot.service.handoff import Handoffs, WebhookSink
+from bot.service.runtime import load_flows, open_store, pseudonymizer
 from bot.web import metrics
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 
@@ -49,11 +49,11 @@ def create_app(config: Config) -> web.Application:
     metrics.add_routes(app)
     webchat.add_routes(app)
     if config.telegram_token:
-        from bot.channels.telegram import add_routes as add_telegram_routes
+        from bot.channels.telegram.routes import add_routes as add_telegram_routes
 
         add_telegram_routes(app)
     if config.viber_token:
-        from bot.channels.viber import add_routes as add_viber_routes
+        from bot.channels.viber.routes import add_routes as add_viber_routes
 
         add_viber_routes(app)
     return app

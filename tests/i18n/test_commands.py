@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gettext
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,8 +13,8 @@ from bot.engine import load_dir, render
 from bot.i18n.catalogs import attach_catalogs
 from bot.i18n.pofiles import read_catalog
 from tests.i18n.workspace import Workspace, make_workspace
+from tests.support.system_tools import require
 
-MSGFMT = shutil.which("msgfmt")
 OLD = "You have at least 30 days to recover and decide."
 NEW = "You have at least 30 days to rest, recover and decide."
 
@@ -200,7 +199,6 @@ def test_coverage_counts_per_language_and_strict_fails_on_published_gaps(
     assert i18n(space, "coverage", "--strict").exit_code == 0
 
 
-@pytest.mark.skipif(MSGFMT is None, reason="GNU gettext msgfmt is not installed")
 def test_msgfmt_accepts_catalogs_after_a_change(space: Workspace) -> None:
     translate_everything(space, "fa")
     space.edit_flow("rights.yaml", OLD, NEW)
@@ -208,7 +206,9 @@ def test_msgfmt_accepts_catalogs_after_a_change(space: Workspace) -> None:
     i18n(space, "update")
     for po in sorted(space.locales.glob("*/LC_MESSAGES/messages.po")):
         done = subprocess.run(
-            [str(MSGFMT), "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+            [require("msgfmt"), "--check", "-o", "/dev/null", str(po)],
+            capture_output=True,
+            text=True,
         )
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""

@@ -286,7 +286,7 @@ def test_values_outside_the_fixed_sets_are_counted_as_other() -> None:
 
 
 def test_viber_status_names_are_all_allowed_labels() -> None:
-    from bot.channels.viber_client import STATUS_NAMES, status_name
+    from bot.channels.viber.api import STATUS_NAMES, status_name
 
     names = {*STATUS_NAMES.values(), status_name(-1)} - {"ok"}
     assert names <= set(VIBER_STATUSES)
