@@ -30,7 +30,13 @@ class Store(Protocol):
     async def count(self) -> int: ...
 
     async def first_delivery(self, channel: str, delivery_id: str, now: float) -> bool:
-        """Record a platform delivery id; False when it was seen before (a duplicate)."""
+        """Record a platform delivery id as answered; False when it was recorded before."""
+
+    async def answered(self, channel: str, delivery_id: str) -> bool:
+        """Whether the delivery id was recorded as answered (a redelivery is a duplicate)."""
+
+    async def delivery_failed(self, channel: str, delivery_id: str, now: float) -> int:
+        """Count one delivery whose reply could not be sent; the count so far, this one included."""
 
     async def close(self) -> None: ...
 

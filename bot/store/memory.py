@@ -12,6 +12,7 @@ class MemoryStore:
         self.ttl = ttl
         self._sessions: dict[str, Session] = {}
         self._deliveries: dict[tuple[str, str], float] = {}
+        self._failures: dict[tuple[str, str], tuple[int, float]] = {}
 
     async def get(self, key: SessionKey, now: float) -> Session | None:
         session = self._sessions.get(key.value)
@@ -33,6 +34,10 @@ class MemoryStore:
         old = [m for m, seen in self._deliveries.items() if seen + DELIVERY_MEMORY < now]
         for marker in old:
             del self._deliveries[marker]
+        for marker in [
+            m for m, (_, seen) in self._failures.items() if seen + DELIVERY_MEMORY < now
+        ]:
+            del self._failures[marker]
         return len(stale)
 
     async def count(self) -> int:
@@ -43,7 +48,17 @@ class MemoryStore:
         if marker in self._deliveries:
             return False
         self._deliveries[marker] = now
+        self._failures.pop(marker, None)
         return True
+
+    async def answered(self, channel: str, delivery_id: str) -> bool:
+        return (channel, delivery_id) in self._deliveries
+
+    async def delivery_failed(self, channel: str, delivery_id: str, now: float) -> int:
+        marker = (channel, delivery_id)
+        count = self._failures.get(marker, (0, now))[0] + 1
+        self._failures[marker] = (count, now)
+        return count
 
     async def close(self) -> None:
         self._sessions.clear()

@@ -64,5 +64,16 @@ class RedisStore:
         name = f"{self.prefix}d:{channel}:{delivery_id}"
         return bool(await self._redis.set(name, "1", nx=True, ex=DELIVERY_MEMORY))
 
+    async def answered(self, channel: str, delivery_id: str) -> bool:
+        return bool(await self._redis.exists(f"{self.prefix}d:{channel}:{delivery_id}"))
+
+    async def delivery_failed(self, channel: str, delivery_id: str, now: float) -> int:
+        name = f"{self.prefix}f:{channel}:{delivery_id}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, DELIVERY_MEMORY)
+            count, _ = await pipe.execute()
+        return int(count)
+
     async def close(self) -> None:
         await self._redis.aclose()

@@ -30,9 +30,16 @@ def _m002_deliveries(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["seen"])  # type: ignore[union-attr]
 
 
+def _m003_delivery_failures(db: sqlite_utils.Database) -> None:
+    db["delivery_failures"].create(  # type: ignore[union-attr]
+        {"channel": str, "id": str, "count": int, "seen": float}, pk=("channel", "id")
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
+    ("003_delivery_failures", _m003_delivery_failures),
 )
 
 
@@ -89,6 +96,7 @@ class SQLiteStore:
     async def purge(self, now: float) -> int:
         cursor = self._conn.execute("delete from sessions where updated < ?", (now - self.ttl,))
         self._conn.execute("delete from deliveries where seen < ?", (now - DELIVERY_MEMORY,))
+        self._conn.execute("delete from delivery_failures where seen < ?", (now - DELIVERY_MEMORY,))
         self._conn.execute("pragma wal_checkpoint(TRUNCATE)")
         return cursor.rowcount
 
@@ -101,6 +109,21 @@ class SQLiteStore:
             (channel, delivery_id, now),
         )
         return cursor.rowcount == 1
+
+    async def answered(self, channel: str, delivery_id: str) -> bool:
+        row = self._conn.execute(
+            "select 1 from deliveries where channel = ? and id = ?", (channel, delivery_id)
+        ).fetchone()
+        return row is not None
+
+    async def delivery_failed(self, channel: str, delivery_id: str, now: float) -> int:
+        row = self._conn.execute(
+            "insert into delivery_failures (channel, id, count, seen) values (?, ?, 1, ?) "
+            "on conflict(channel, id) do update set count = count + 1, seen = excluded.seen "
+            "returning count",
+            (channel, delivery_id, now),
+        ).fetchone()
+        return int(row[0])
 
     async def close(self) -> None:
         self._conn.close()

@@ -92,6 +92,20 @@ async def test_a_delivery_id_counts_once(store) -> None:  # type: ignore[no-unty
     assert await store.first_delivery("viber", "100", NOW) is True
 
 
+async def test_a_delivery_is_answered_only_once_recorded(store) -> None:  # type: ignore[no-untyped-def]
+    assert await store.answered("telegram", "200") is False
+    assert await store.first_delivery("telegram", "200", NOW)
+    assert await store.answered("telegram", "200") is True
+    assert await store.answered("viber", "200") is False
+
+
+async def test_failed_deliveries_are_counted_per_id(store) -> None:  # type: ignore[no-untyped-def]
+    assert await store.delivery_failed("telegram", "300", NOW) == 1
+    assert await store.delivery_failed("telegram", "300", NOW) == 2
+    assert await store.delivery_failed("viber", "300", NOW) == 1
+    assert await store.answered("telegram", "300") is False
+
+
 def test_sqlite_survives_a_restart_and_migrates_once(tmp_path: Path) -> None:
     import asyncio
 

@@ -6,11 +6,9 @@ the update is being answered.
 
 from __future__ import annotations
 
-import asyncio
-from dataclasses import dataclass, field
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
 
 from bot.channels.telegram.api import TelegramAPI
 from bot.channels.telegram.inbound import Incoming, Kind, read_update
@@ -33,24 +31,17 @@ class TelegramChannel:
         self.staff_chat = staff_chat
         """The hotline staff's group for hand-offs: the one group the bot stays in."""
         self.footer = footer_ids(conversations.flows)
-        self._busy: dict[int, _Busy] = {}
-        """Chats with an update being answered, so one chat's turns run one at a time;
-        in memory only while they run."""
 
     async def handle(self, data: Any, *, webhook: bool) -> dict[str, Any] | None:
-        """Act on one update; returns the Bot API call to put in the webhook's answer, if any."""
+        """Act on one update; returns the Bot API call to put in the webhook's answer, if any.
+
+        Raises ReplyNotSent when the reply could not be sent and the update should come again.
+        """
         incoming = read_update(data)
         if incoming.kind is Kind.TURN:
-            store = self.conversations.store
-            now = self.conversations.clock()
-            if not await store.first_delivery(CHANNEL, str(incoming.update_id), now):
-                log_event("telegram_duplicate", channel=CHANNEL)
-                self.conversations.metrics.duplicate(CHANNEL)
-                return None
+            return await self._one_at_a_time(incoming, webhook)
         answer = await self._answer_tap(incoming, webhook)
-        if incoming.kind is Kind.TURN:
-            await self._one_at_a_time(incoming)
-        elif incoming.kind is Kind.BLOCKED:
+        if incoming.kind is Kind.BLOCKED:
             await self.conversations.drop(CHANNEL, incoming.chat_id, reason=incoming.reason)
         elif incoming.kind is Kind.GROUP and incoming.chat_id == self.staff_chat:
             self.conversations.metrics.update(CHANNEL, "ignored")
@@ -75,37 +66,44 @@ class TelegramChannel:
             log_event("telegram_call_failed", method="answerCallbackQuery", error=_name(error))
         return None
 
-    async def _one_at_a_time(self, incoming: Incoming) -> None:
-        """Webhook requests may overlap; a chat's turns (e.g. a tap racing a quick exit)
-        must not, or the later save would bring back what the exit deleted."""
-        busy = self._busy.get(incoming.chat_id)
-        if busy is None:
-            busy = self._busy[incoming.chat_id] = _Busy()
-        busy.turns += 1
-        try:
-            async with busy.lock:
-                await self._turn(incoming)
-        finally:
-            busy.turns -= 1
-            if busy.turns == 0:
-                del self._busy[incoming.chat_id]
+    async def _one_at_a_time(self, incoming: Incoming, webhook: bool) -> dict[str, Any] | None:
+        """Webhook requests may overlap; a chat's turns (e.g. a tap racing a quick exit, or
+        an update and its redelivery) must not, or the later one would undo or repeat it."""
+        delivery = str(incoming.update_id)
+        async with self.conversations.one_at_a_time(CHANNEL, incoming.chat_id):
+            if await self.conversations.answered(CHANNEL, delivery):
+                log_event("telegram_duplicate", channel=CHANNEL)
+                return None
+            answer = await self._answer_tap(incoming, webhook)
+            await self._turn(incoming, delivery)
+            return answer
 
-    async def _turn(self, incoming: Incoming) -> None:
+    async def _turn(self, incoming: Incoming, delivery: str) -> None:
         chat = incoming.chat_id
-        turn = await self.conversations.begin(CHANNEL, chat, incoming.event)  # type: ignore[arg-type]
+        turn = await self.conversations.begin(CHANNEL, chat, incoming.event, delivery)  # type: ignore[arg-type]
         sent: list[int] = []
         try:
             await self._deliver(incoming, turn, sent)
         except Forbidden:
             await self.conversations.drop(CHANNEL, chat, reason="blocked")
+            turn.after = None
+            await self.conversations.commit(turn)
             return
         except TelegramError as error:
             log_event("telegram_reply_failed", channel=CHANNEL, error=_name(error))
+            if _transient(error):
+                self._keep_sent(incoming, turn, sent)
+                await self.conversations.reply_failed(turn)
+                return
+        self._keep_sent(incoming, turn, sent)
+        await self.conversations.commit(turn)
+
+    @staticmethod
+    def _keep_sent(incoming: Incoming, turn: Turn, sent: list[int]) -> None:
         if turn.after is not None:
             ids = [i for i in (incoming.message_id, *sent) if i is not None]
             if ids:
                 turn.after = turn.after.with_messages(*ids)
-        await self.conversations.commit(turn)
 
     async def _deliver(self, incoming: Incoming, turn: Turn, sent: list[int]) -> None:
         chat = incoming.chat_id
@@ -165,10 +163,9 @@ class TelegramChannel:
         log_event("telegram_group_left", channel=CHANNEL, reason=incoming.reason)
 
 
-@dataclass(slots=True)
-class _Busy:
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    turns: int = 0
+def _transient(error: TelegramError) -> bool:
+    """Rate limits, 5xx, timeouts and network errors may pass; a refused request will not."""
+    return isinstance(error, RetryAfter | NetworkError) and not isinstance(error, BadRequest)
 
 
 def _name(error: BaseException) -> str:

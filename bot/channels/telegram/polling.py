@@ -15,6 +15,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.telegram.api import TelegramAPI, retry_after_seconds
 from bot.logs import log_event
+from bot.service.delivery import ReplyNotSent
 
 CONFIRM_TIMEOUT = 3.0
 """Seconds for the last getUpdates that tells Telegram the handled updates are done."""
@@ -54,15 +55,19 @@ async def poll_forever(
         updates = fetched
         backoff = FIRST_BACKOFF
         for update in updates:
-            update_id = update.get("update_id") if isinstance(update, dict) else None
-            if isinstance(update_id, int) and not isinstance(update_id, bool):
-                offset = max(offset or 0, update_id + 1)
             try:
                 await handle(update)
             except asyncio.CancelledError:
                 raise
+            except ReplyNotSent:
+                # Not confirmed: the next getUpdates from this offset brings it again.
+                await sleep(FIRST_BACKOFF)
+                break
             except Exception as error:
                 log_event("telegram_update_failed", error=type(error).__name__)
+            update_id = update.get("update_id") if isinstance(update, dict) else None
+            if isinstance(update_id, int) and not isinstance(update_id, bool):
+                offset = max(offset or 0, update_id + 1)
     if offset is not None:
         # Without this Telegram sends the handled updates again at the next start (the
         # store would answer them once, but a restart should not redo work).

@@ -21,6 +21,7 @@ from bot.channels.telegram.channel import CHANNEL, TelegramChannel
 from bot.channels.telegram.outbound import Outgoing
 from bot.channels.telegram.polling import poll_forever
 from bot.logs import log_event
+from bot.service.delivery import ReplyNotSent
 from bot.service.handoff import HandoffDocument
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 
@@ -106,7 +107,8 @@ async def webhook(request: web.Request) -> web.StreamResponse:
     """Check the secret and the size, then act; a bad update is answered 200 and ignored.
 
     Telegram retries non-2xx answers for a long time, so only a wrong secret (403), an
-    oversized body (413) and broken JSON (400) get one.
+    oversized body (413), broken JSON (400) and a reply that could not be sent yet (503,
+    so that Telegram delivers the update again) get one.
     """
     secret = request.app[CONFIG].telegram_secret or ""
     given = request.headers.get(SECRET_HEADER, "")
@@ -123,6 +125,8 @@ async def webhook(request: web.Request) -> web.StreamResponse:
         return _refused(request, 400, "json")
     try:
         answer = await request.app[TELEGRAM].handle(data, webhook=True)
+    except ReplyNotSent:
+        return web.Response(status=503)
     except Exception as error:
         request.app[CONVERSATIONS].metrics.update(CHANNEL, "failed")
         log_event("telegram_update_failed", channel=CHANNEL, error=type(error).__name__)

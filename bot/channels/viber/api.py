@@ -77,6 +77,15 @@ class ViberError(Exception):
         return self.kind
 
     @property
+    def transient(self) -> bool:
+        """A later try may succeed: a timeout, the network, a 5xx or Viber's rate limit."""
+        if self.kind in ("timeout", "network"):
+            return True
+        if self.kind == "http":
+            return self.status is not None and self.status >= 500
+        return self.status == RATE_LIMITED
+
+    @property
     def unreachable(self) -> bool:
         return self.kind == "viber" and self.status in UNREACHABLE
 

@@ -24,6 +24,7 @@ from bot.engine.model import Action, Flows
 from bot.engine.reply import Reply
 from bot.logs import log_event
 from bot.service.conversations import Conversations
+from bot.service.delivery import ReplyNotSent
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 
 CHANNEL = "viber"
@@ -162,37 +163,44 @@ async def _act(
     if callback.user_id is None or callback.event is None:
         conversations.metrics.update(CHANNEL, "ignored")
         return web.Response(status=200)
-    if callback.token is not None:
-        now = conversations.clock()
-        first = await conversations.store.first_delivery(CHANNEL, callback.token, now)
-        if not first:
+    async with conversations.one_at_a_time(CHANNEL, callback.user_id):
+        if callback.token is not None and await conversations.answered(CHANNEL, callback.token):
             log_event("viber_duplicate", channel=CHANNEL)
-            conversations.metrics.duplicate(CHANNEL)
             return web.Response(status=200)
-    pairs = _paired_ids(conversations.flows)
-    # Saved before sending: the reply log's ms then times the engine and store only.
-    turn = await conversations.handle(CHANNEL, callback.user_id, callback.event)
-    if callback.kind == "conversation_started":
-        body = json.dumps(welcome_message(turn.reply, pairs), ensure_ascii=False)
-        return web.Response(body=body.encode("utf-8"), content_type="application/json")
-    await _send(request, conversations, turn.reply, callback.user_id, pairs)
+        turn = await conversations.begin(CHANNEL, callback.user_id, callback.event, callback.token)
+        pairs = _paired_ids(conversations.flows)
+        if callback.kind == "conversation_started":
+            # The welcome goes out in this response, so it counts as sent.
+            await conversations.commit(turn)
+            body = json.dumps(welcome_message(turn.reply, pairs), ensure_ascii=False)
+            return web.Response(body=body.encode("utf-8"), content_type="application/json")
+        failure = await _send(request, turn.reply, callback.user_id, pairs)
+        if failure is None:
+            await conversations.commit(turn)
+        elif failure.unreachable:
+            await conversations.drop(CHANNEL, callback.user_id, reason=failure.reason)
+            turn.after = None
+            await conversations.commit(turn)
+        elif failure.transient:
+            try:
+                await conversations.reply_failed(turn)
+            except ReplyNotSent:
+                return web.Response(status=503)
+        else:
+            await conversations.commit(turn)
     return web.Response(status=200)
 
 
 async def _send(
-    request: web.Request,
-    conversations: Conversations,
-    reply: Reply,
-    user_id: str,
-    pairs: frozenset[str],
-) -> None:
-    """Send the reply's messages in order; stop at a failure, drop a gone subscriber."""
+    request: web.Request, reply: Reply, user_id: str, pairs: frozenset[str]
+) -> ViberError | None:
+    """Send the reply's messages in order; the failure that stopped them, if any."""
     config = request.app[CONFIG]
     client = ViberClient(
         request.app[HTTP],
         config.viber_token or "",
         config.viber_api_url,
-        metrics=conversations.metrics,
+        metrics=request.app[CONVERSATIONS].metrics,
     )
     for body in render_reply(reply, pairs):
         try:
@@ -206,9 +214,8 @@ async def _send(
                 status=error.status,
                 reason=error.reason,
             )
-            if error.unreachable:
-                await conversations.drop(CHANNEL, user_id, reason=error.reason)
-            return
+            return error
+    return None
 
 
 def _rejected(request: web.Request, status: int, reason: str) -> web.Response:

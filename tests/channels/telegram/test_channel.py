@@ -432,6 +432,17 @@ async def test_long_polling_survives_bot_api_errors(polling: Mode, flows: Flows)
     assert "Traceback" not in log_of(polling.server)
 
 
+async def test_long_polling_asks_again_for_an_update_whose_reply_did_not_get_out(
+    polling: Mode,
+) -> None:
+    polling.fake.fail("sendMessage", 502, times=3)
+    chat = next(_chats)
+    await polling.deliver(message(chat, "/start en"))
+
+    assert len(delivered(polling.fake, chat)) == 1
+    assert "event=reply_deferred channel=telegram attempt=1" in log_of(polling.server)
+
+
 async def test_wrong_or_missing_secret_is_403_and_nothing_happens(
     webhook: Mode, http: aiohttp.ClientSession
 ) -> None:
@@ -567,8 +578,8 @@ async def test_rate_limits_delay_replies_but_each_arrives_exactly_once(
     )
 
 
-async def test_server_errors_are_retried_with_backoff_then_given_up_cleanly(
-    webhook: Mode, flows: Flows
+async def test_server_errors_are_retried_then_the_update_is_left_for_telegram_to_redeliver(
+    webhook: Mode, flows: Flows, http: aiohttp.ClientSession
 ) -> None:
     webhook.fake.fail("sendMessage", 500, times=2)
     driver = TelegramDriver(webhook, flows)
@@ -577,13 +588,36 @@ async def test_server_errors_are_retried_with_backoff_then_given_up_cleanly(
     assert len(delivered(webhook.fake, driver.chat)) == 1
 
     webhook.fake.fail("sendMessage", 502, times=3)
-    answer = await webhook.deliver(message(driver.chat, "/help"))
-    assert answer is None
+    update = message(driver.chat, "/help")
+    status, _ = await post_update(http, webhook.server, update)
+    assert status == 503, "Telegram redelivers an update only when it gets no 2xx"
     assert len(delivered(webhook.fake, driver.chat)) == 1
+
+    # Telegram delivers it again: now the reply goes out, and only once.
+    assert await webhook.deliver(update) is None
+    assert len(delivered(webhook.fake, driver.chat)) == 2
+    assert await webhook.deliver(update) is None
+    assert len(delivered(webhook.fake, driver.chat)) == 2
     log = log_of(webhook.server)
+    assert "event=reply_deferred channel=telegram attempt=1" in log
     assert "event=telegram_retry method=sendMessage error=NetworkError wait=0.5 attempt=1" in log
     assert "event=telegram_gave_up method=sendMessage error=NetworkError attempt=3" in log
     assert "Traceback" not in log
+
+
+async def test_an_update_whose_reply_never_gets_out_is_given_up_after_five_deliveries(
+    webhook: Mode, http: aiohttp.ClientSession
+) -> None:
+    webhook.fake.fail("sendMessage", 500)
+    chat = next(_chats)
+    update = message(chat, "/start en")
+    statuses = [(await post_update(http, webhook.server, update))[0] for _ in range(5)]
+    assert statuses == [503, 503, 503, 503, 200]
+
+    webhook.fake.reset_faults()
+    assert (await post_update(http, webhook.server, update))[0] == 200
+    assert delivered(webhook.fake, chat) == [], "a given-up update is not answered later"
+    assert "event=reply_given_up channel=telegram attempt=5" in log_of(webhook.server)
 
 
 async def test_quick_exit_deletes_exactly_this_chats_messages(webhook: Mode, flows: Flows) -> None:

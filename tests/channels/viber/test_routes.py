@@ -460,6 +460,42 @@ async def test_duplicate_message_token_is_answered_once_across_a_restart(
     assert len(sends_to(fake, user)) == 2
 
 
+async def test_a_reply_viber_cannot_take_yet_is_503_and_answered_when_redelivered(
+    viber_server: ServerProcess, fake: FakeViberAPI, http: aiohttp.ClientSession
+) -> None:
+    user = new_user()
+    await post(http, viber_server, started(user, "en"))
+    event = message(user, encode_choice("welcome.menu", "rights"))
+    fake.fail("send_message", 12, times=3)  # rate limited on every try
+    try:
+        first = await post(http, viber_server, event)
+        assert first.status == 503, "Viber redelivers a callback only when it gets no 200"
+        assert sends_to(fake, user) == []
+        again = await post(http, viber_server, event)
+        duplicate = await post(http, viber_server, event)
+    finally:
+        fake.reset_faults()
+
+    assert (again.status, duplicate.status) == (200, 200)
+    assert len(sends_to(fake, user)) == 1
+
+
+async def test_concurrent_duplicates_of_one_callback_are_answered_once(
+    viber_server: ServerProcess, fake: FakeViberAPI, http: aiohttp.ClientSession
+) -> None:
+    user = new_user()
+    await post(http, viber_server, started(user, "en"))
+    event = message(user, encode_choice("welcome.menu", "rights"))
+    fake.delay("send_message", 0.05)
+    try:
+        answers = await asyncio.gather(*(post(http, viber_server, event) for _ in range(5)))
+    finally:
+        fake.reset_faults()
+
+    assert [a.status for a in answers] == [200] * 5
+    assert len(sends_to(fake, user)) == 1
+
+
 async def test_unsubscribed_deletes_the_session_row(
     viber_server: ServerProcess, http: aiohttp.ClientSession
 ) -> None:
