@@ -14,8 +14,8 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/putokaz i18n compile > /dev/null
-	$(BIN)/putokaz serve
+	@$(BIN)/putokaz i18n compile > /dev/null
+	@$(BIN)/putokaz serve
 
 test: $(STAMP)
 	scripts/system-deps

@@ -81,9 +81,13 @@ def serve(host: str | None, port: int | None) -> None:
       putokaz serve --host 0.0.0.0 --port 9000
     """
     from bot.web.app import run
+    from bot.web.listen import PortInUse
 
     config = cli_config()
-    run(config, host=host, port=port)
+    try:
+        run(config, host=host, port=port)
+    except PortInUse as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()

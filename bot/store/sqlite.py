@@ -5,6 +5,7 @@ The schema is created by named migrations recorded in the `migrations` table.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -62,6 +63,10 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
 class SQLiteStore:
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        # Like the pepper: only the service's user may read the sessions (SQLite gives the
+        # -wal and -shm files the database file's mode).
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
         self.path = path
         self.ttl = ttl
         conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)

@@ -24,6 +24,7 @@ from bot.service.handoff import Handoffs, WebhookSink
 from bot.service.runtime import load_flows, open_store, pseudonymizer
 from bot.web import metrics
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
+from bot.web.listen import bind, browser_url
 
 MAX_BODY = 1024 * 1024
 PURGE_EVERY = 600.0
@@ -110,19 +111,25 @@ async def _purge_forever(conversations: Conversations) -> None:
 
 
 def run(config: Config, host: str | None = None, port: int | None = None) -> None:
-    """Serve until interrupted (`putokaz serve`)."""
+    """Serve until interrupted (`putokaz serve`); raises PortInUse before starting anything."""
     configure_logging(config.log_file, log_format=config.log_format)
-    host = host or config.host
-    port = port if port is not None else config.port
+    sock = bind(host or config.host, port if port is not None else config.port)
     loop = _event_loop()
-    log_event("listening", host=host, port=port, mode=type(loop).__module__.split(".")[0])
+    bound_host, bound_port = sock.getsockname()[:2]
+    log_event(
+        "listening", host=bound_host, port=bound_port, mode=type(loop).__module__.split(".")[0]
+    )
+
+    def ready(_banner: str) -> None:
+        # aiohttp calls this once the app has started and the socket accepts requests.
+        print(f"Putokaz is up: open {browser_url(bound_host, bound_port)}", flush=True)
+
     # On SIGTERM aiohttp closes the listening socket, lets the requests in flight finish
     # (cancelling what runs longer than shutdown_timeout), then runs the cleanups above.
     web.run_app(
         create_app(config),
-        host=host,
-        port=port,
-        print=None,
+        sock=sock,
+        print=ready,
         access_log=None,
         loop=loop,
         shutdown_timeout=config.shutdown_timeout,

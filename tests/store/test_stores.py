@@ -138,3 +138,23 @@ def test_the_pepper_is_created_once_with_mode_0600(tmp_path: Path) -> None:
     mode = stat.S_IMODE((tmp_path / "pepper").stat().st_mode)
     assert mode == 0o600
     assert load_pepper(tmp_path, "given-pepper-from-env-123") == b"given-pepper-from-env-123"
+
+
+async def test_the_sqlite_files_are_readable_by_the_service_user_only(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        store = SQLiteStore(tmp_path / "putokaz.db", ttl=TTL)
+        await store.put(KEY, session())
+        files = sorted(tmp_path.glob("putokaz.db*"))
+        assert [f.name for f in files] == ["putokaz.db", "putokaz.db-shm", "putokaz.db-wal"]
+        for file in files:
+            assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
+        await store.close()
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_sqlite_file_is_made_private_too(tmp_path: Path) -> None:
+    (tmp_path / "putokaz.db").touch(mode=0o644)
+    SQLiteStore(tmp_path / "putokaz.db", ttl=TTL).db.conn.close()
+    assert stat.S_IMODE((tmp_path / "putokaz.db").stat().st_mode) == 0o600
