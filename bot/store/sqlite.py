@@ -62,7 +62,7 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
 
 class SQLiteStore:
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Like the pepper: only the service's user may read the sessions (SQLite gives the
         # -wal and -shm files the database file's mode).
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
