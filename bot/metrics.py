@@ -13,10 +13,12 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 
 OTHER = "other"
 CHANNELS = ("telegram", "viber", "webchat")
-OUTCOMES = ("answered", "ignored", "blocked", "refused", "failed")
-"""What became of an update: answered (a turn ran), ignored (nothing to do, e.g. a group
-or a delivery receipt), blocked (the person left; session dropped), refused (bad secret,
-signature, size or JSON), failed (an error while answering)."""
+OUTCOMES = ("answered", "ignored", "dropped", "given_up", "deferred", "refused", "failed")
+"""What became of an update (duplicates are counted apart): answered; ignored (nothing to
+do, e.g. a group or a delivery receipt); dropped (the person blocked the bot or left: the
+session is deleted); given_up (the reply kept failing, the delivery is closed); deferred
+(the reply could not be sent yet: answered 503 so the platform delivers it again);
+refused (bad secret, signature, size or JSON); failed (an error in Putokaz itself)."""
 PLATFORMS = ("telegram", "viber")
 METHODS = (
     # Telegram Bot API
@@ -95,8 +97,7 @@ class Metrics:
         )
         self._latency = Histogram(
             "putokaz_reply_seconds",
-            "Time from reading the session to saving it, sending included where the channel "
-            "sends before saving (Telegram).",
+            "Time from reading the session to saving it, the reply's platform calls included.",
             ["channel"],
             buckets=LATENCY_BUCKETS,
             registry=r,
@@ -158,9 +159,8 @@ class Metrics:
             child = self._update_children[(_one_of(channel, CHANNELS), _one_of(outcome, OUTCOMES))]
         child.inc()
 
-    def answered(self, channel: str, seconds: float) -> None:
-        """One turn answered, and how long it took."""
-        self.update(channel, "answered")
+    def latency(self, channel: str, seconds: float) -> None:
+        """How long one turn took, from reading the session to saving it."""
         (self._latency_children.get(channel) or self._latency_children[OTHER]).observe(seconds)
 
     def duplicate(self, channel: str) -> None:

@@ -23,8 +23,8 @@ def main() -> list[str]:
     metrics = Metrics()
     rows = [
         (
-            "answered(channel, seconds): counter + histogram",
-            lambda: metrics.answered("telegram", 0.004),
+            "latency(channel, seconds): histogram",
+            lambda: metrics.latency("telegram", 0.004),
         ),
         ("update(channel, outcome): counter", lambda: metrics.update("viber", "ignored")),
         ("duplicate(channel)", lambda: metrics.duplicate("telegram")),

@@ -15,7 +15,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.telegram.api import TelegramAPI, retry_after_seconds
 from bot.logs import log_event
-from bot.service.delivery import ReplyNotSent
+from bot.service.conversations import ReplyNotSent
 
 CONFIRM_TIMEOUT = 3.0
 """Seconds for the last getUpdates that tells Telegram the handled updates are done."""
