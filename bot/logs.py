@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -36,6 +37,7 @@ ALLOWED_FIELDS = frozenset(
         "languages",
         "effect",
         "error",
+        "source",
     }
 )
 
@@ -64,12 +66,57 @@ class Event:
         return " ".join(parts)
 
 
+def _event(event: str, **fields: object) -> Event:
+    """The event with only the whitelisted fields that have a value."""
+    return Event(event, {k: v for k, v in fields.items() if k in ALLOWED_FIELDS and v is not None})
+
+
 def log_event(event: str, level: int = logging.INFO, **fields: object) -> None:
     """Log one event with whitelisted key=value fields."""
     if not logger.isEnabledFor(level):
         return
-    kept = {k: v for k, v in fields.items() if k in ALLOWED_FIELDS and v is not None}
-    logger.log(level, Event(event, kept))
+    logger.log(level, _event(event, **fields))
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.]")
+
+
+class Whitelist(logging.Filter):
+    """Every record that is not one of our events (aiohttp.server, aiohttp.access,
+    aiohttp.web, asyncio, telegram, httpx, ...) is rewritten to one event line: where it
+    came from and the error type. Their messages and tracebacks quote raw request bytes
+    (cookies, headers) and the peer's address, so none of it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "putokaz_whitelisted", False):
+            return True
+        error_type = record.exc_info[0] if record.exc_info else None
+        if _after_the_answer(record, error_type):
+            return False
+        if record.name != logger.name and not record.name.startswith(logger.name + "."):
+            failed = error_type is not None or record.levelno >= logging.ERROR
+            record.msg = _event(
+                "library_error" if failed else "library_log",
+                source=_UNSAFE_NAME.sub("_", record.name)[:60],
+                error=error_type.__name__ if error_type is not None else None,
+            )
+            record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        record.putokaz_whitelisted = True
+        return True
+
+
+def _after_the_answer(record: logging.LogRecord, error_type: type[BaseException] | None) -> bool:
+    """aiohttp reads what is left of a body after the handler answered, and logs again the
+    read error the handler already logged as one line (bot/channels/body.py)."""
+    return (
+        record.name == "aiohttp.server"
+        and record.msg == "Unhandled exception"
+        and error_type is not None
+        and error_type.__name__ == "RequestPayloadError"
+    )
 
 
 class JsonFormatter(logging.Formatter):
@@ -84,11 +131,9 @@ class JsonFormatter(logging.Formatter):
         if isinstance(record.msg, Event):
             line["event"] = record.msg.event
             line.update((k, _json_value(v)) for k, v in record.msg.fields.items())
-        else:  # another library's record: as much as the text format shows of it
-            line["logger"] = record.name
-            line["message"] = record.getMessage()
-        if record.exc_info:
-            line["traceback"] = self.formatException(record.exc_info)
+        else:  # not through Whitelist (a handler of someone else's): the name only
+            line["event"] = "library_log"
+            line["source"] = _UNSAFE_NAME.sub("_", record.name)[:60]
         return json.dumps(line, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -113,6 +158,7 @@ def configure_logging(
     )
     for handler in handlers:
         handler.setFormatter(formatter)
+        handler.addFilter(Whitelist())
     root = logging.getLogger()
     root.handlers[:] = handlers
     root.setLevel(level)

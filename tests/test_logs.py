@@ -74,3 +74,24 @@ def test_json_lines_carry_the_same_fields(tmp_path: Path, restore_logging: None)
 def test_an_unknown_log_format_names_the_choices() -> None:
     with pytest.raises(ConfigError, match=r"PUTOKAZ_LOG_FORMAT='xml' .* text or json"):
         load_config(env={"PUTOKAZ_LOG_FORMAT": "xml"})
+
+
+def test_a_library_record_in_json_is_its_source_and_error_type_only(
+    tmp_path: Path, restore_logging: None
+) -> None:
+    log_file = tmp_path / "json.log"
+    configure_logging(log_file, log_format="json")
+    try:
+        raise ValueError("Cookie: putokaz_chat=" + PLANTED[1])
+    except ValueError:
+        logging.getLogger("aiohttp.server").exception("Error handling request from 127.0.0.1")
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    line = json.loads(log_file.read_text(encoding="utf-8").splitlines()[-1])
+    assert line == {
+        "time": line["time"],
+        "level": "ERROR",
+        "event": "library_error",
+        "source": "aiohttp.server",
+        "error": "ValueError",
+    }
