@@ -20,7 +20,7 @@ from bot.logs import configure_logging, log_event
 from bot.metrics import Metrics
 from bot.service.conversations import Conversations
 from bot.service.handoff import Handoffs, WebhookSink
-from bot.service.runtime import load_flows, open_store, pseudonymizer
+from bot.service.runtime import load_flows, open_isolation, open_store, pseudonymizer
 from bot.web import metrics
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 from bot.web.listen import bind, browser_url
@@ -81,13 +81,19 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     flows = load_flows(config)
     store = open_store(config)
+    isolation = open_isolation(config)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
     handoffs = Handoffs()
     if config.handoff_webhook:
         handoffs.add(WebhookSink(config.handoff_webhook, http))
     app[HTTP] = http
     app[CONVERSATIONS] = Conversations(
-        flows, store, pseudonymizer(config), handoffs=handoffs, metrics=Metrics()
+        flows,
+        store,
+        pseudonymizer(config),
+        handoffs=handoffs,
+        isolation=isolation,
+        metrics=Metrics(),
     )
     purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
     log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
@@ -100,6 +106,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(handoffs.drain(), HANDOFF_DRAIN_TIMEOUT)
         await http.close()
+        await isolation.close()
         await store.close()
         log_event("stopped")
 
