@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from bot.cli.config import cli_config
+from bot.cli.doctor import doctor
 from bot.cli.i18n import i18n
 from bot.cli.telegram import telegram
 from bot.cli.viber import viber
@@ -156,6 +157,7 @@ def link(
     """
     from bot.service.links import LinkError, escalation_link
     from bot.service.runtime import load_flows
+    from bot.service.web_links import WebLinks
 
     config = cli_config()
     web_url = config.public_url or f"http://{config.host}:{config.port}"
@@ -169,6 +171,7 @@ def link(
             telegram_username=telegram_username,
             viber_uri=viber_uri,
             web_url=web_url,
+            web_code=WebLinks(config.data_dir).code_for,
         )
     except LinkError as error:
         raise click.ClickException(str(error)) from None
@@ -197,5 +200,5 @@ def diagram(only: str | None) -> None:
     click.echo(mermaid(flows, only), nl=False)
 
 
-for group in (i18n, telegram, viber):
+for group in (doctor, i18n, telegram, viber):
     main.add_command(group)

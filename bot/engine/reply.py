@@ -29,7 +29,11 @@ class Effect(StrEnum):
 
     QUICK_EXIT = "quick_exit"  # delete the conversation's messages, clear the page
     FORGET = "forget"  # delete the session
-    HANDOFF = "handoff"  # a hand-off code was shown (see Reply.handoff)
+    HANDOFF = "handoff"  # a new hand-off code was shown: tell staff (see Reply.handoff)
+
+
+NO_CODE = "----"
+"""What a screen's {code} shows where no hand-off code was drawn (previews, other screens)."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +54,10 @@ class Reply:
     effects: tuple[Effect, ...] = ()
     handoff: Handoff | None = None
     notices: tuple[str, ...] = field(default=())
+    screen: int = 0
+    """The number of this screen; buttons send it back with a tap."""
+    code: str | None = None
+    """The hand-off code shown on this screen (`handoff` is set only the first time)."""
 
     @property
     def buttons(self) -> tuple[Button, ...]:

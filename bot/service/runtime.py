@@ -15,6 +15,7 @@ import aiohttp
 from bot.config import Config
 from bot.engine import Flows, load_dir
 from bot.i18n.catalogs import attach_catalogs
+from bot.metrics import Metrics
 from bot.service.conversations import Conversations
 from bot.service.handoff import Handoffs
 from bot.store.base import Store
@@ -50,6 +51,15 @@ def open_store(config: Config) -> Store:
     return SQLiteStore(config.database, ttl=config.session_ttl)
 
 
+def open_isolation(config: Config) -> Isolation:
+    """Per-person ordering: across replicas through Redis when it is shared, else in memory."""
+    if config.redis_url:
+        from bot.store.redis_isolation import RedisIsolation
+
+        return RedisIsolation(config.redis_url)
+    return MemoryIsolation()
+
+
 def pseudonymizer(config: Config) -> Pseudonymizer:
     """HMAC pseudonyms with the pepper from PUTOKAZ_PEPPER or the data folder."""
     return Pseudonymizer(load_pepper(config.data_dir, config.pepper))
@@ -64,5 +74,6 @@ def conversations_for(config: Config, services: Services | None = None) -> Conve
         pseudonymizer(config),
         clock=given.clock or time.time,
         handoffs=Handoffs(),
-        isolation=given.isolation or MemoryIsolation(),
+        isolation=given.isolation or open_isolation(config),
+        metrics=Metrics(),
     )

@@ -21,11 +21,15 @@ from bot.logs import configure_logging, log_event
 from bot.service.conversations import Conversations
 from bot.service.handoff import WebhookSink
 from bot.service.runtime import Services, conversations_for
-from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
+from bot.web import metrics
+from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 from bot.web.listen import bind, browser_url
+from bot.web.unreadable import unreadable_requests
 
 MAX_BODY = 1024 * 1024
 PURGE_EVERY = 600.0
+HANDOFF_DRAIN_TIMEOUT = 10.0
+"""Seconds at shutdown for hand-offs still being posted to the hotline's sinks."""
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -41,16 +45,21 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
     """The whole web app; `services` hands in flows, store, clock or HTTP client (tests)."""
     services = services or Services()
     conversations = conversations_for(config, services)
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
+    app = web.Application(
+        client_max_size=MAX_BODY, middlewares=[security_headers, unreadable_requests]
+    )
     app[CONFIG] = config
     app[CONVERSATIONS] = conversations
+    stopping = app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stopping)
     app.router.add_get("/healthz", healthz)
-    channels: list[ChannelRoutes] = [WebChatRoutes(conversations, config.exit_url)]
+    metrics.add_routes(app)
+    channels: list[ChannelRoutes] = [WebChatRoutes(conversations, config)]
     telegram = None
     if config.telegram_token:
         from bot.channels.telegram.routes import TelegramRoutes
 
-        telegram = TelegramRoutes(conversations, config)
+        telegram = TelegramRoutes(conversations, config, stopping)
         channels.append(telegram)
     if config.viber_token:
         from bot.channels.viber.routes import ViberRoutes
@@ -68,9 +77,11 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
             app[HTTP] = http
             if services.store is None:
                 stack.push_async_callback(conversations.store.close)
+            if services.isolation is None:
+                stack.push_async_callback(conversations.isolation.close)
             for channel in channels:
                 await stack.enter_async_context(channel.running(http))
-            stack.push_async_callback(conversations.handoffs.drain)  # before the clients close
+            stack.push_async_callback(_drain, conversations)  # before the clients close
             # Both hand-off sinks are wired here, once every client they need is open.
             if config.handoff_webhook:
                 conversations.handoffs.add(WebhookSink(config.handoff_webhook, http))
@@ -83,6 +94,7 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
             flows = conversations.flows
             log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
             yield
+        log_event("stopped")
 
     app.cleanup_ctx.append(resources)
     return app
@@ -96,6 +108,18 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     response.headers.setdefault("Referrer-Policy", "no-referrer")
     response.headers.setdefault("X-Frame-Options", "DENY")
     return response
+
+
+async def _stopping(app: web.Application) -> None:
+    """SIGTERM: the listening socket is closed; requests in flight are still being answered."""
+    log_event("stopping")
+    app[STOPPING].set()
+
+
+async def _drain(conversations: Conversations) -> None:
+    """Hand-offs still being posted get HANDOFF_DRAIN_TIMEOUT seconds at shutdown."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(conversations.handoffs.drain(), HANDOFF_DRAIN_TIMEOUT)
 
 
 @contextlib.asynccontextmanager
@@ -120,7 +144,7 @@ async def _purge_forever(conversations: Conversations) -> None:
 
 def run(config: Config, host: str | None = None, port: int | None = None) -> None:
     """Serve until interrupted (`putokaz serve`); raises PortInUse before starting anything."""
-    configure_logging(config.log_file)
+    configure_logging(config.log_file, log_format=config.log_format)
     sock = bind(host or config.host, port if port is not None else config.port)
     loop = _event_loop()
     bound_host, bound_port = sock.getsockname()[:2]
@@ -132,7 +156,16 @@ def run(config: Config, host: str | None = None, port: int | None = None) -> Non
         # aiohttp calls this once the app has started and the socket accepts requests.
         print(f"Putokaz is up: open {browser_url(bound_host, bound_port)}", flush=True)
 
-    web.run_app(create_app(config), sock=sock, print=ready, access_log=None, loop=loop)
+    # On SIGTERM aiohttp closes the listening socket, lets the requests in flight finish
+    # (cancelling what runs longer than shutdown_timeout), then runs the cleanups above.
+    web.run_app(
+        create_app(config),
+        sock=sock,
+        print=ready,
+        access_log=None,
+        loop=loop,
+        shutdown_timeout=config.shutdown_timeout,
+    )
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:

@@ -1,14 +1,21 @@
-"""Headless Debian Chromium driven by Playwright (its own browser download is not used)."""
+"""Headless Debian Chromium driven by Playwright (its own browser download is not used).
+
+One browser for the whole run and one server per test module keep the browser tests fast;
+each test opens its own context (cookies, storage) so tests stay independent.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, async_playwright
 
+from bot.engine import Flows
+from bot.service.runtime import Services
 from tests.support.app_server import AppServer
 from tests.support.system_tools import require
 
@@ -23,7 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {
-    "viewport": {"width": 390, "height": 780},
+    "viewport": {"width": 360, "height": 740},
     "device_scale_factor": 2,
     "is_mobile": True,
     "has_touch": True,
@@ -42,7 +49,7 @@ def screenshots(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
     """Playwright's async API: its sync API would take over the event loop of the test run."""
     executable = require("chromium")
@@ -56,3 +63,18 @@ async def browser() -> AsyncIterator[Browser]:
 def server(app_server: AppServer) -> AppServer:
     """Here the process boundary is not what is tested: the app runs in this process."""
     return app_server
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory, flows: Flows) -> Iterator[AppServer]:
+    """One web app (in this process) for the tests of a module (each has its own cookies)."""
+    with AppServer(tmp_path_factory.mktemp("web"), services=Services(flows=flows)) as running:
+        yield running
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
+    """A 360×740 touch phone with a fresh profile."""
+    context = await browser.new_context(**PHONE)
+    yield context
+    await context.close()

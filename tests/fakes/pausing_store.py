@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 from bot.engine.session import Session
-from bot.store.base import Delivery, Store
+from bot.store.base import Store
 from bot.store.pseudonym import SessionKey
 
 
@@ -27,29 +28,12 @@ class PausingStore:
     def release(self) -> None:
         self._gate.set()
 
-    async def get(self, key: SessionKey, now: float) -> Session | None:
-        return await self.store.get(key, now)
-
-    async def save(
-        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
-    ) -> None:
+    async def save(self, key: SessionKey, session: Session | None, *rest: Any) -> None:
         if self._armed:
             self._armed = False
             self.paused.set()
             await self._gate.wait()
-        await self.store.save(key, session, delivery)
+        await self.store.save(key, session, *rest)
 
-    async def answered(self, channel: str, delivery_id: str) -> bool:
-        return await self.store.answered(channel, delivery_id)
-
-    async def delivery_failed(self, channel: str, delivery_id: str, now: float) -> int:
-        return await self.store.delivery_failed(channel, delivery_id, now)
-
-    async def purge(self, now: float) -> int:
-        return await self.store.purge(now)
-
-    async def count(self) -> int:
-        return await self.store.count()
-
-    async def close(self) -> None:
-        await self.store.close()
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.store, name)

@@ -9,14 +9,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 
 import aiohttp
 from aiohttp import web
 
-from bot.channels.body import read_limited
+from bot.channels.body import BodyRefused, read_json
 from bot.channels.telegram.api import TelegramAPI
 from bot.channels.telegram.channel import CHANNEL, TelegramChannel
 from bot.channels.telegram.outbound import Outgoing
@@ -34,7 +33,9 @@ MAX_UPDATE_BYTES = 1024 * 1024
 class TelegramRoutes:
     """The webhook route (only with a secret) and the bot's lifecycle, for one bot token."""
 
-    def __init__(self, conversations: Conversations, config: Config) -> None:
+    def __init__(
+        self, conversations: Conversations, config: Config, stopping: asyncio.Event
+    ) -> None:
         # python-telegram-bot logs raw payloads (chat ids, names, texts) when a response
         # fails to parse; nothing of it may reach our log.
         logging.getLogger("telegram").setLevel(logging.CRITICAL + 1)
@@ -42,6 +43,8 @@ class TelegramRoutes:
         self.config = config
         self.secret = (config.telegram_secret or "").encode("utf-8")
         self.webhook_mode = bool(config.public_url)
+        self.stopping = stopping
+        """Set at SIGTERM: long polling finishes the updates it fetched, then stops."""
         self._channel: TelegramChannel | None = None
 
     @property
@@ -68,7 +71,12 @@ class TelegramRoutes:
     async def running(self, http: aiohttp.ClientSession) -> AsyncIterator[None]:
         """The Bot API client on the app's HTTP client; long polling without a public URL."""
         config = self.config
-        api = TelegramAPI(config.telegram_token or "", config.telegram_api_url, http)
+        api = TelegramAPI(
+            config.telegram_token or "",
+            config.telegram_api_url,
+            http,
+            metrics=self.conversations.metrics,
+        )
         channel = self._channel = TelegramChannel(
             self.conversations, api, config.handoff_telegram_chat
         )
@@ -77,15 +85,18 @@ class TelegramRoutes:
             log_event("telegram_webhook", channel=CHANNEL, mode="webhook", path=PATH)
         else:
             poller = asyncio.create_task(
-                poll_forever(api, lambda update: channel.handle(update, webhook=False))
+                poll_forever(
+                    api, lambda update: channel.handle(update, webhook=False), stop=self.stopping
+                )
             )
         try:
             yield
         finally:
             if poller is not None:
-                poller.cancel()
-                with contextlib.suppress(asyncio.CancelledError):
-                    await poller
+                # Finish the updates already fetched, within the shutdown bound, then give up.
+                self.stopping.set()
+                with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                    await asyncio.wait_for(poller, config.shutdown_timeout)
             await api.close()
             self._channel = None
 
@@ -93,31 +104,34 @@ class TelegramRoutes:
         """Check the secret and the size, then act; a bad update is answered 200 and ignored.
 
         Telegram retries non-2xx answers for a long time, so only a wrong secret (403), an
-        oversized body (413), broken JSON (400) and a reply that could not be sent yet (503,
-        so that Telegram delivers the update again) get one.
+        oversized body (413), an unreadable body or broken JSON (400) and a reply that
+        could not be sent yet (503, so that Telegram delivers the update again) get one.
         """
         given = request.headers.get(SECRET_HEADER, "")
         if not self.secret or not hmac.compare_digest(
             given.encode("utf-8", "surrogateescape"), self.secret
         ):
-            return _refused(403, "secret")
-        raw = await read_limited(request, MAX_UPDATE_BYTES)
-        if raw is None:
-            return _refused(413, "too_large")
+            return self._refused(403, "secret")
         try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            return _refused(400, "json")
+            data = await read_json(request, MAX_UPDATE_BYTES)
+        except BodyRefused as refused:
+            return self._refused(refused.status, refused.reason)
         try:
             answer = await self.channel.handle(data, webhook=True)
         except ReplyNotSent:
             return web.Response(status=503)
         except Exception as error:
+            self.conversations.metrics.update(CHANNEL, "failed")
             log_event("telegram_update_failed", channel=CHANNEL, error=type(error).__name__)
             answer = None
         if answer is None:
             return web.Response(status=200)
         return web.json_response(answer)
+
+    def _refused(self, status: int, reason: str) -> web.Response:
+        self.conversations.metrics.update(CHANNEL, "refused")
+        log_event("telegram_refused", channel=CHANNEL, status=status, reason=reason)
+        return web.Response(status=status)
 
 
 class StaffChatSink:
@@ -140,8 +154,3 @@ def staff_line(document: HandoffDocument) -> str:
     return " · ".join(
         (str(document["code"]), str(document["language"]), shown or "-", str(document["time"]))
     )
-
-
-def _refused(status: int, reason: str) -> web.Response:
-    log_event("telegram_refused", channel=CHANNEL, status=status, reason=reason)
-    return web.Response(status=status)

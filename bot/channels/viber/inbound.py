@@ -11,26 +11,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.channels.base import Blocked, Ignored, Inbound, Turn
+from bot.channels.commands import command_event
 from bot.channels.compiled import PerFlows
 from bot.engine.choice_token import decode_choice
-from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
+from bot.engine.events import Choose, Event, Start, Text
 from bot.engine.model import Flows
 from bot.logs import log_event
 
 CHANNEL = "viber"
 MAX_ID_CHARS = 128
 MAX_TOKEN_DIGITS = 32
-MAX_COMMAND_CHARS = 16
-
-COMMANDS: Mapping[str, Event] = {
-    "/start": Start(),
-    "/menu": Menu(),
-    "/back": Back(),
-    "/exit": Exit(),
-    "/forget": Forget(),
-    "/language": ChooseLanguage(),
-}
-"""Typed commands, as on Telegram; compared, never kept. Anything else typed is Text()."""
 
 
 class Skip(Exception):
@@ -89,13 +79,9 @@ def message_event(message: Any, flows: Flows) -> Event | None:
     choice = decode_choice(text)
     if choice is not None:
         return Choose(choice.option_id, choice.node)
-    if len(text) <= MAX_COMMAND_CHARS:
-        command = COMMANDS.get(text.strip().lower())
-        if command is not None:
-            return command
     if text in _web_urls(flows):
         return None
-    return Text()
+    return command_event(text)
 
 
 def _mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:

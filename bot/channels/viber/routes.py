@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
-from bot.channels.body import read_limited
+from bot.channels.body import BodyRefused, parse_json, read_body
 from bot.channels.viber.api import ViberClient
 from bot.channels.viber.channel import ViberChannel
 from bot.channels.viber.inbound import CHANNEL, Skip, parse_callback
@@ -54,7 +54,9 @@ class ViberRoutes:
     @contextlib.asynccontextmanager
     async def running(self, http: aiohttp.ClientSession) -> AsyncIterator[None]:
         """One API client for every callback, on the app's pooled HTTP client."""
-        client = ViberClient(http, self.token, self.config.viber_api_url)
+        client = ViberClient(
+            http, self.token, self.config.viber_api_url, metrics=self.conversations.metrics
+        )
         self._channel = ViberChannel(self.conversations, client)
         try:
             yield
@@ -63,22 +65,26 @@ class ViberRoutes:
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
         """Check size and signature, then act on the callback; never a 5xx for bad input."""
-        if request.content_length is not None and request.content_length > MAX_CALLBACK_BYTES:
-            return _rejected(413, "too_large")
-        raw = await read_limited(request, MAX_CALLBACK_BYTES)
-        if raw is None:
-            return _rejected(413, "too_large")
-        if not signature_ok(raw, request.headers.get(SIGNATURE_HEADER), self.token):
-            return _rejected(403, "signature")
+        if request.headers.get("Content-Encoding", "identity").lower() != "identity":
+            # Viber sends plain JSON; decoding anything else before the signature check
+            # would be work done for anyone who asks.
+            return self._rejected(415, "encoding")
         try:
-            data = json.loads(raw)
-        except (ValueError, RecursionError):
-            return _rejected(400, "json")
+            raw = await read_body(request, MAX_CALLBACK_BYTES)
+        except BodyRefused as refused:
+            return self._rejected(refused.status, refused.reason)
+        if not signature_ok(raw, request.headers.get(SIGNATURE_HEADER), self.token):
+            return self._rejected(403, "signature")
+        try:
+            data = parse_json(raw)
+        except BodyRefused as refused:
+            return self._rejected(refused.status, refused.reason)
         if not isinstance(data, dict):
-            return _rejected(400, "shape")
+            return self._rejected(400, "shape")
         try:
             callback = parse_callback(data, self.conversations.flows)
         except Skip as skipped:
+            self.conversations.metrics.update(CHANNEL, "ignored")
             log_event("viber_ignored", channel=CHANNEL, reason=skipped.reason)
             return web.Response(status=200)
         try:
@@ -90,6 +96,11 @@ class ViberRoutes:
         body = json.dumps(answer, ensure_ascii=False)
         return web.Response(body=body.encode("utf-8"), content_type="application/json")
 
+    def _rejected(self, status: int, reason: str) -> web.Response:
+        self.conversations.metrics.update(CHANNEL, "refused")
+        log_event("viber_rejected", channel=CHANNEL, status=status, reason=reason)
+        return web.Response(status=status)
+
 
 def signature_ok(raw: bytes, signature: str | None, token: str) -> bool:
     """Whether `signature` is the hex HMAC-SHA256 of the raw body keyed with the token."""
@@ -97,8 +108,3 @@ def signature_ok(raw: bytes, signature: str | None, token: str) -> bool:
         return False
     expected = hmac.new(token.encode("utf-8"), raw, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected.encode("ascii"), signature.encode("utf-8", "replace"))
-
-
-def _rejected(status: int, reason: str) -> web.Response:
-    log_event("viber_rejected", channel=CHANNEL, status=status, reason=reason)
-    return web.Response(status=status)

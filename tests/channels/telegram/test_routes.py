@@ -109,8 +109,8 @@ async def test_an_answered_update_is_one_write_of_session_and_update_id(
     assert await post(bot, tap(CHAT, latest, encode_choice("welcome.menu", "rights"))) == 200
     bot.sqlite._conn.set_trace_callback(None)
     writes = [s.split()[0].lower() for s in statements if not s.lower().startswith("select")]
-    assert writes == ["begin", "insert", "insert", "commit"]
-    assert bot.changes - changes == 2  # the session row and the update id
+    assert writes == ["begin", "insert", "insert", "insert", "commit"]  # one transaction
+    assert bot.changes - changes == 3  # the session row, the update id, the screen's count
 
 
 async def test_wrong_or_missing_secret_is_403_and_nothing_happens(

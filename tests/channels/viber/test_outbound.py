@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.channels.text import split_text
 from bot.channels.viber.outbound import (
     MAX_BODY_BYTES,
     MAX_BUTTON_TEXT,
@@ -16,7 +17,6 @@ from bot.channels.viber.outbound import (
     button_text,
     find_paired_ids,
     render_reply,
-    split_text,
     welcome_message,
 )
 from bot.engine import Flows, render
