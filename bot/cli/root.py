@@ -156,6 +156,7 @@ def link(
     """
     from bot.service.links import LinkError, escalation_link
     from bot.service.runtime import load_flows
+    from bot.service.web_links import WebLinks
 
     config = cli_config()
     web_url = config.public_url or f"http://{config.host}:{config.port}"
@@ -169,6 +170,7 @@ def link(
             telegram_username=telegram_username,
             viber_uri=viber_uri,
             web_url=web_url,
+            web_code=WebLinks(config.data_dir).code_for,
         )
     except LinkError as error:
         raise click.ClickException(str(error)) from None

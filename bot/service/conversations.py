@@ -22,11 +22,12 @@ from bot.channels.base import (
     NotSent,
     Outbox,
     Outcome,
+    PlatformId,
     Result,
     Turn,
     Unreachable,
 )
-from bot.engine import Flows, StepContext, step
+from bot.engine import Flows, Session, StepContext, step
 from bot.engine.events import Start
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
@@ -108,6 +109,8 @@ class Conversations:
                 suggested = suggest_language(event.suggested, self.flows.languages)
                 event = replace(event, suggested=suggested)
             before = await self.store.get(key, now)
+            if before is not None and _idle(before, now, turn.idle_limit):
+                before = None  # starts again as a new session; the save replaces the old one
             after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
             outcome = Outcome.ANSWERED
             try:
@@ -151,6 +154,21 @@ class Conversations:
         )
         return Result(outcome, reply, after is None)
 
+    async def peek(
+        self, channel: str, platform_id: PlatformId, idle_limit: float | None = None
+    ) -> Session | None:
+        """The stored session, without a turn (the web chat draws its page from it); None
+        when there is none or it was idle for `idle_limit` seconds or more."""
+        now = self.clock()
+        session = await self.store.get(self.pseudonyms.key(channel, platform_id), now)
+        if session is None or _idle(session, now, idle_limit):
+            return None
+        return session
+
     async def purge(self) -> int:
         """Delete idle sessions and old delivery ids now; how many sessions went."""
         return await self.store.purge(self.clock())
+
+
+def _idle(session: Session, now: float, limit: float | None) -> bool:
+    return limit is not None and now - session.updated >= limit
