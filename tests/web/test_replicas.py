@@ -218,7 +218,7 @@ async def test_a_tap_and_a_quick_exit_on_different_replicas_leave_no_session_eve
         latest = max(mid for c, mid in list(replicas.fake.messages) if c == chat)
         the_tap = tap(chat, latest, encode_choice("welcome.menu", "reflection"))
 
-        async def quick_exit(chat: int = chat) -> tuple[int, str]:
+        async def quick_exit(chat: int = chat, exit_on: ServerProcess = exit_on) -> tuple[int, str]:
             while not any(
                 c.method == "editMessageText" and _to(c, chat) for c in list(replicas.fake.calls)
             ):
@@ -277,7 +277,8 @@ async def test_a_replica_killed_mid_load_blocks_no_one_and_corrupts_no_session(
         replicas.fake.reset_faults()
         if victim.process is None:
             victim.start()
-    assert killed_at is not None and taken_over, "the kill came too late to test"
+    assert killed_at is not None, "the kill came too late to test"
+    assert taken_over, "no update was in flight on the killed replica"
     assert answered_after_kill > 0, "the surviving replica kept answering"
     slow = {chat: round(s, 2) for chat, s in taken_over.items() if s > NEXT_ANSWER_WITHIN}
     assert slow == {}, f"answered only after more than {NEXT_ANSWER_WITHIN} s"
@@ -289,7 +290,8 @@ async def test_a_replica_killed_mid_load_blocks_no_one_and_corrupts_no_session(
         raw = replicas.redis.command("GET", replicas.session_key(chat))
         body = raw.split(b"\r\n", 1)[1].rsplit(b"\r\n", 1)[0]
         session = Session.from_json(body)
-        assert session.language == "en" and session.node in flows.nodes, chat
+        assert session.language == "en", chat
+        assert session.node in flows.nodes, chat
     for chat in people[:10]:
         before = len(replicas.shown(chat, "sendMessage"))
         assert (await post_update(web, victim, message(chat, "/help")))[0] == 200
