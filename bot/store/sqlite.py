@@ -44,11 +44,17 @@ def _m004_tallies(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_content_version(db: sqlite_utils.Database) -> None:
+    # One row: the number of the published flows and catalogs (bot/store/content_versions.py).
+    db["content_version"].create({"id": int, "number": int}, pk="id")  # type: ignore[union-attr]
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
     ("003_delivery_failures", _m003_delivery_failures),
     ("004_tallies", _m004_tallies),
+    ("005_content_version", _m005_content_version),
 )
 
 

@@ -19,7 +19,14 @@ from bot.config import Config
 from bot.logs import configure_logging, log_event
 from bot.service.conversations import Conversations
 from bot.service.handoff import Handoffs, WebhookSink
-from bot.service.runtime import load_flows, open_isolation, open_store, pseudonymizer
+from bot.service.reload import follow, reload_from_folders
+from bot.service.runtime import (
+    load_flows,
+    open_content_versions,
+    open_isolation,
+    open_store,
+    pseudonymizer,
+)
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 from bot.web.listen import bind, browser_url
 from bot.web.unreadable import unreadable_requests
@@ -78,13 +85,19 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         flows, store, pseudonymizer(config), handoffs=handoffs, isolation=isolation
     )
     purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
+    versions = open_content_versions(config)
+    follower = asyncio.create_task(
+        follow(versions, reload_from_folders(config, app[CONVERSATIONS]))
+    )
     log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
     try:
         yield
     finally:
-        purger.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await purger
+        for task in (purger, follower):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await versions.close()
         await handoffs.drain()
         await http.close()
         await isolation.close()

@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-import os
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -22,7 +22,7 @@ KEY = SessionKey("d" * 64)
 
 @pytest.fixture
 async def store(redis_server: RedisServer) -> AsyncIterator[RedisStore]:
-    made = RedisStore(redis_server.url, ttl=TTL, prefix=f"r{os.getpid()}{id(object())}:")
+    made = RedisStore(redis_server.url, ttl=TTL, prefix=f"r{uuid.uuid4().hex}:")
     yield made
     await made.close()
 

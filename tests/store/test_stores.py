@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -29,7 +30,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         made = SQLiteStore(tmp_path / "s.db", ttl=TTL)
     else:
         server = request.getfixturevalue("redis_server")
-        made = RedisStore(server.url, ttl=TTL, prefix=f"t{os.getpid()}{id(tmp_path)}:")
+        made = RedisStore(server.url, ttl=TTL, prefix=f"t{uuid.uuid4().hex}:")
     yield made
     await made.close()  # type: ignore[attr-defined]
 
