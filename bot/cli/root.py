@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from bot.cli.config import cli_config
+from bot.cli.doctor import doctor
 from bot.cli.i18n import i18n
 from bot.cli.telegram import telegram
 from bot.cli.viber import viber
@@ -225,5 +226,5 @@ def diagram(only: str | None) -> None:
     click.echo(mermaid(flows, only), nl=False)
 
 
-for group in (i18n, telegram, viber):
+for group in (doctor, i18n, telegram, viber):
     main.add_command(group)
