@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import sqlite3
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -70,11 +69,10 @@ class SQLiteContentVersions:
     """The number in the store's SQLite file; every process on the host reads it."""
 
     def __init__(self, path: Path, poll: float = SQLITE_POLL) -> None:
-        from bot.store.sqlite import SQLiteStore
+        from bot.store.sqlite import open_database
 
-        SQLiteStore(path).db.conn.close()  # creates the file (0600) and its tables
         self.poll = poll
-        self._conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        self._conn = open_database(path).conn
 
     async def current(self) -> int:
         row = self._conn.execute("select number from content_version where id = 1").fetchone()

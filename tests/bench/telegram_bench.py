@@ -1,7 +1,8 @@
 """Telegram webhook benchmark: `putokaz serve` as a process against the fake Bot API.
 
 5,000 generated updates (/start and taps on real buttons) from 50 concurrent clients;
-prints updates/s, latency and the server's CPU time per update (from /proc/PID/stat).
+prints updates/s, latency and the server's CPU time per update (from /proc/PID/stat), with
+sessions in SQLite and in Redis side by side.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +26,7 @@ from bot.engine import Choose, Flows, Start, StepContext, step
 from bot.engine.choice_token import encode_choice
 from bot.service.runtime import load_flows
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.redis_server import RedisServer
 from tests.support.server import ServerProcess
 
 TOKEN = "123456:BENCH-token"
@@ -162,59 +166,132 @@ def rounds(chats: list[list[bytes]], sizes: list[int]) -> list[list[list[bytes]]
     return groups
 
 
-def main() -> list[str]:
-    """Warm up, then three rounds of UPDATES; the median round is reported."""
-    flows = load_flows(load_config(env={}))
-    sizes = [WARM_UP] + [UPDATES] * ROUNDS
-    warm, *measured = rounds(conversations(flows, sum(sizes) + 10 * ROUNDS), sizes)
+@dataclass(frozen=True)
+class Mode:
+    """The median round of one store mode."""
+
+    rate: float
+    per_update: float
+    updates: int
+    latencies: list[float]
+    failures: int
+    calls: int
+    own: float
+    redis: float | None
+    """CPU of redis-server per update (Redis mode)."""
+    rates: list[float]
+    pinned: str
+
+
+def measure(
+    fake: FakeTelegramAPI,
+    folder: Path,
+    warm: list[list[bytes]],
+    measured: list[list[list[bytes]]],
+    redis: RedisServer | None,
+) -> Mode:
+    """One server (on SQLite, or on the given redis-server): warm up, then the rounds."""
+    env = {
+        "PUTOKAZ_TELEGRAM_TOKEN": TOKEN,
+        "PUTOKAZ_TELEGRAM_SECRET": SECRET,
+        "PUTOKAZ_TELEGRAM_API_URL": fake.base_url,
+        "PUTOKAZ_PUBLIC_URL": "https://putokaz.test",
+    }
+    if redis is not None:
+        env["PUTOKAZ_REDIS_URL"] = redis.url
+    redis_pid = redis.process.pid if redis is not None and redis.process else None
     results = []
     cores = os.sched_getaffinity(0)
+    with ServerProcess(folder / "data", env=env) as server:
+        assert server.process is not None
+        pinned = "yes" if pin(server.process.pid) else "no"
+        url = f"{server.url}/telegram"
+        asyncio.run(fire(url, warm))
+        for chats in measured:
+            updates = sum(len(c) for c in chats)
+            calls_before = len(fake.calls)
+            cpu_before = cpu_seconds(server.process.pid)
+            own_before = cpu_seconds(os.getpid())
+            redis_before = cpu_seconds(redis_pid) if redis_pid else 0.0
+            wall, latencies, failures = asyncio.run(fire(url, chats))
+            cpu = cpu_seconds(server.process.pid) - cpu_before
+            own = cpu_seconds(os.getpid()) - own_before
+            redis_cpu = cpu_seconds(redis_pid) - redis_before if redis_pid else None
+            calls = len(fake.calls) - calls_before
+            results.append(
+                (updates / wall, cpu / updates, updates, latencies, failures, calls, own, redis_cpu)
+            )
+    os.sched_setaffinity(0, cores)
+    rates = sorted(r[0] for r in results)
+    results.sort(key=lambda r: r[0])
+    rate, per_update, updates, latencies, failures, calls, own, redis_cpu = results[
+        len(results) // 2
+    ]
+    return Mode(
+        rate,
+        per_update,
+        updates,
+        latencies,
+        failures,
+        calls,
+        own,
+        None if redis_cpu is None else redis_cpu / updates,
+        rates,
+        pinned,
+    )
+
+
+def main() -> list[str]:
+    """Warm up, then three rounds of UPDATES per store mode; the median round is reported."""
+    flows = load_flows(load_config(env={}))
+    sizes = [WARM_UP] + [UPDATES] * ROUNDS
+    chats = conversations(flows, 2 * (sum(sizes) + 10 * ROUNDS))
+    half = len(chats) // 2
     with (
         FakeTelegramAPI(token=TOKEN).run_in_thread() as fake,
         tempfile.TemporaryDirectory() as folder,
     ):
-        env = {
-            "PUTOKAZ_TELEGRAM_TOKEN": TOKEN,
-            "PUTOKAZ_TELEGRAM_SECRET": SECRET,
-            "PUTOKAZ_TELEGRAM_API_URL": fake.base_url,
-            "PUTOKAZ_PUBLIC_URL": "https://putokaz.test",
-        }
-        with ServerProcess(Path(folder) / "data", env=env) as server:
-            assert server.process is not None
-            pinned = "yes" if pin(server.process.pid) else "no"
-            url = f"{server.url}/telegram"
-            asyncio.run(fire(url, warm))
-            for chats in measured:
-                updates = sum(len(c) for c in chats)
-                calls_before = len(fake.calls)
-                cpu_before = cpu_seconds(server.process.pid)
-                own_before = cpu_seconds(os.getpid())
-                wall, latencies, failures = asyncio.run(fire(url, chats))
-                cpu = cpu_seconds(server.process.pid) - cpu_before
-                own = cpu_seconds(os.getpid()) - own_before
-                calls = len(fake.calls) - calls_before
-                results.append(
-                    (updates / wall, cpu / updates, updates, latencies, failures, calls, own)
-                )
-    os.sched_setaffinity(0, cores)
-    results.sort(key=lambda r: r[0])
-    rate, per_update, updates, latencies, failures, calls, own = results[len(results) // 2]
+        root = Path(folder)
+        warm, *measured = rounds(chats[:half], sizes)
+        sqlite = measure(fake, root / "sqlite", warm, measured, None)
+        redis_server = RedisServer(root / "redis").start()
+        try:
+            warm, *measured = rounds(chats[half:], sizes)
+            redis = measure(fake, root / "redis-mode", warm, measured, redis_server)
+        finally:
+            redis_server.stop()
+    modes = (sqlite, redis)
+
+    def row(label: str, value: Callable[[Mode], str]) -> str:
+        return f"| {label} | {' | '.join(value(m) for m in modes)} |"
+
     return [
-        "| measurement (median of 3 rounds) | value |",
-        "|---|---:|",
-        f"| server pinned to one core, load generator on the other(s) | {pinned} |",
-        f"| updates through POST /telegram per round ({CLIENTS} clients, 1/5 /start, "
-        f"4/5 taps) | {updates} |",
-        f"| throughput | {rate:,.0f} updates/s |",
-        f"| throughput, all rounds | {' · '.join(f'{r[0]:,.0f}' for r in results)} |",
-        f"| latency median | {statistics.median(latencies) * 1000:.1f} ms |",
-        f"| latency p99 | {percentile(latencies, 0.99) * 1000:.1f} ms |",
-        f"| server CPU per update | {per_update * 1e6:.0f} µs |",
-        f"| server capacity on one core (1 / CPU per update) | {1 / per_update:,.0f} updates/s |",
-        f"| CPU per update of this process (clients + fake Bot API) | "
-        f"{own / updates * 1e6:.0f} µs |",
-        f"| Bot API calls per update | {calls / updates:.2f} |",
-        f"| non-200 answers | {failures} |",
+        "| measurement (median of 3 rounds) | SQLite | Redis |",
+        "|---|---:|---:|",
+        row("server pinned to one core, load generator on the other(s)", lambda m: m.pinned),
+        row(
+            f"updates through POST /telegram per round ({CLIENTS} clients, 1/5 /start, 4/5 taps)",
+            lambda m: str(m.updates),
+        ),
+        row("throughput", lambda m: f"{m.rate:,.0f} updates/s"),
+        row("throughput, all rounds", lambda m: " · ".join(f"{r:,.0f}" for r in m.rates)),
+        row("latency median", lambda m: f"{statistics.median(m.latencies) * 1000:.1f} ms"),
+        row("latency p99", lambda m: f"{percentile(m.latencies, 0.99) * 1000:.1f} ms"),
+        row("server CPU per update", lambda m: f"{m.per_update * 1e6:.0f} µs"),
+        row(
+            "redis-server CPU per update",
+            lambda m: "—" if m.redis is None else f"{m.redis * 1e6:.0f} µs",
+        ),
+        row(
+            "server capacity on one core (1 / CPU per update)",
+            lambda m: f"{1 / m.per_update:,.0f} updates/s",
+        ),
+        row(
+            "CPU per update of this process (clients + fake Bot API)",
+            lambda m: f"{m.own / m.updates * 1e6:.0f} µs",
+        ),
+        row("Bot API calls per update", lambda m: f"{m.calls / m.updates:.2f}"),
+        row("non-200 answers", lambda m: str(m.failures)),
     ]
 
 
