@@ -33,6 +33,14 @@ def open_store(config: Config) -> Store:
     return SQLiteStore(config.database, ttl=config.session_ttl)
 
 
+async def check_store(store: Store, pseudonyms: Pseudonymizer) -> None:
+    """Refuse to start beside replicas that would give one person other session keys."""
+    from bot.store.redis import RedisStore
+
+    if isinstance(store, RedisStore):
+        await store.claim_pepper(pseudonyms.fingerprint())
+
+
 def open_isolation(config: Config) -> Isolation:
     """Per-person ordering: across replicas through Redis when it is shared, else in memory."""
     if config.redis_url:

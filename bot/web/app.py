@@ -22,6 +22,7 @@ from bot.service.conversations import Conversations
 from bot.service.handoff import Handoffs, WebhookSink
 from bot.service.reload import follow, reload_from_folders
 from bot.service.runtime import (
+    check_store,
     load_flows,
     open_content_versions,
     open_isolation,
@@ -88,6 +89,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     flows = load_flows(config)
     store = open_store(config)
+    pseudonyms = pseudonymizer(config)
+    await check_store(store, pseudonyms)
     isolation = open_isolation(config)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
     handoffs = Handoffs()
@@ -97,7 +100,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[CONVERSATIONS] = Conversations(
         flows,
         store,
-        pseudonymizer(config),
+        pseudonyms,
         handoffs=handoffs,
         isolation=isolation,
         metrics=Metrics(),
