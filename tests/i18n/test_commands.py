@@ -212,3 +212,24 @@ def test_msgfmt_accepts_catalogs_after_a_change(space: Workspace) -> None:
         )
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""
+
+
+def test_msgfmt_accepts_a_fuzzy_entry_whose_old_english_had_several_lines(
+    space: Workspace,
+) -> None:
+    long_old = "A first paragraph that is long enough to wrap in the catalog file, surely."
+    space.edit_flow("rights.yaml", OLD, long_old)
+    i18n(space, "extract")
+    i18n(space, "update")
+    translate_everything(space, "fa")
+    space.edit_flow("rights.yaml", long_old, NEW)
+    i18n(space, "extract")
+    i18n(space, "update")
+    po = space.po("fa")
+    done = subprocess.run(
+        [require("msgfmt"), "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    entry = next(m for m in read_catalog(po) if m.context == "rights.start.say")
+    assert entry.fuzzy
+    assert entry.previous_id == [long_old]

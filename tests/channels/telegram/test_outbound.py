@@ -40,6 +40,7 @@ def test_content_buttons_one_per_row_and_the_footer_two_per_row(flows: Flows) ->
         ["decide"],
         ["help"],
         ["expel"],
+        ["citizens"],
         ["hotline", "back"],
         ["menu", "exit"],
     ]
