@@ -1,4 +1,4 @@
-"""`putokaz chat`: a conversation in the terminal through the same engine and an
+"""`putokaz chat`: a conversation in the terminal through the same service and an
 in-memory store, for content editors to try flows without a phone.
 """
 
@@ -6,18 +6,22 @@ from __future__ import annotations
 
 import shutil
 import textwrap
+from collections.abc import Sequence
 
 import click
 
+from bot.channels.base import Turn
 from bot.config import Config
 from bot.engine.events import Back, Choose, Event, Exit, Menu, Start
 from bot.engine.reply import Reply
+from bot.engine.session import Session
 from bot.service.conversations import Conversations
 from bot.service.language_codes import check_language
 from bot.service.runtime import load_flows
 from bot.store.memory import MemoryStore
 from bot.store.pseudonym import Pseudonymizer
 
+CHANNEL = "terminal"
 SHORTCUTS: dict[str, Event] = {"b": Back(), "m": Menu(), "q": Exit()}
 KEYS = "Keys: a button's number, b back, m menu, q quick exit; Enter or Ctrl-D ends."
 
@@ -39,7 +43,21 @@ def wrap(text: str, width: int, indent: str = "", hanging: str = "") -> str:
     )
 
 
+class TerminalOutbox:
+    """Prints each reply: notices, texts and numbered buttons, wrapped to `width`."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.last: Reply | None = None
+
+    async def deliver(self, reply: Reply, before: Session | None, now: float) -> Sequence[int]:
+        self.last = reply
+        show(reply, self.width)
+        return ()
+
+
 def show(reply: Reply, width: int) -> None:
+    """Print one reply as the terminal chat shows it."""
     for notice in reply.notices:
         click.secho(wrap(notice, width), fg="yellow")
     for message in reply.messages:
@@ -60,6 +78,14 @@ def read_answer() -> str | None:
     return answer.strip() or None
 
 
+def event_for(answer: str, reply: Reply) -> Event | None:
+    """The event a typed answer means on `reply`'s screen; None when it means nothing."""
+    event = SHORTCUTS.get(answer.lower())
+    if event is None and answer.isdigit() and 0 < int(answer) <= len(reply.buttons):
+        event = Choose(reply.buttons[int(answer) - 1].option_id, reply.node)
+    return event
+
+
 async def run_terminal_chat(config: Config, lang: str | None) -> None:
     """Talk until quick exit, an empty line or end of input; raises UnknownLanguage first."""
     flows = load_flows(config)
@@ -68,23 +94,21 @@ async def run_terminal_chat(config: Config, lang: str | None) -> None:
         flows, MemoryStore(), Pseudonymizer(b"terminal-chat-pepper-not-stored")
     )
     width = shutil.get_terminal_size().columns
+    outbox = TerminalOutbox(width)
     click.secho(wrap(KEYS, width), dim=True)
-    turn = await conversations.handle(
-        "terminal", "you", Start(lang.replace("-", "_") if lang else None)
-    )
+    event: Event | None = Start(lang.replace("-", "_") if lang else None)
     while True:
-        show(turn.reply, width)
-        if turn.after is None:
-            return
-        while True:
-            answer = read_answer()
-            if answer is None:
+        if event is not None:
+            result = await conversations.run(CHANNEL, Turn("you", event), outbox)
+            if result.ended:
                 return
-            event: Event | None = SHORTCUTS.get(answer.lower())
-            buttons = turn.reply.buttons
-            if event is None and answer.isdigit() and 0 < int(answer) <= len(buttons):
-                event = Choose(buttons[int(answer) - 1].option_id, turn.reply.node)
-            if event is not None:
-                break
+        reply = outbox.last
+        if reply is None:  # the service delivered nothing (a duplicate): nothing to answer
+            return
+        answer = read_answer()
+        if answer is None:
+            return
+        event = event_for(answer, reply)
+        if event is None:
             click.secho(wrap(KEYS, width), fg="red")
-        turn = await conversations.handle("terminal", "you", event)
+            show(reply, width)

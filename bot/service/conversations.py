@@ -1,8 +1,9 @@
-"""The application service every channel uses: load the session, step, save, hand off.
+"""The application service every channel uses: `Conversations.run(channel, inbound, outbox)`.
 
-`begin()` and `commit()` are split so a channel can send the reply (and add its message
-ids) before the single write of the update; the delivery id is recorded with that write,
-so a crash before it leaves the update to be answered when the platform redelivers it.
+For a turn: duplicate check, per-session isolation, read, step, deliver, record message
+ids, one transactional write of the session and the delivery id, hand-off, one log line.
+The delivery id is written only after the reply went out, so a crash in between leaves
+the update to be answered when the platform delivers it again.
 """
 
 from __future__ import annotations
@@ -10,34 +11,50 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from contextlib import AbstractAsyncContextManager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
-from bot.engine import Flows, Reply, Session, StepContext, step
-from bot.engine.events import Event, Start
+from bot.channels.base import (
+    Blocked,
+    Group,
+    Ignored,
+    Inbound,
+    NotSent,
+    Outbox,
+    Outcome,
+    Result,
+    Turn,
+    Unreachable,
+)
+from bot.engine import Flows, StepContext, step
+from bot.engine.events import Start
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
-from bot.service.delivery import DELIVERY_ATTEMPTS, ReplyNotSent
 from bot.service.handoff import Handoffs, handoff_code
-from bot.service.isolation import KeyedLocks
-from bot.store.base import Store
-from bot.store.pseudonym import Pseudonymizer, SessionKey
+from bot.store.base import Delivery, Store
+from bot.store.isolation import Isolation, MemoryIsolation
+from bot.store.pseudonym import Pseudonymizer
+
+DELIVERY_ATTEMPTS = 5
+"""Deliveries of one update whose reply could not be sent before it is given up
+(recorded as answered without a reply), so a permanently failing update does not loop."""
 
 
-@dataclass
-class Turn:
-    channel: str
-    key: SessionKey
-    before: Session | None
-    after: Session | None
-    reply: Reply
-    started: float
-    delivery: str | None = None
-    """The platform's delivery id, recorded as answered by `commit()`."""
+class ReplyNotSent(Exception):
+    """The reply could not be sent yet; the webhook answers 503 so the platform retries."""
+
+    def __init__(self, channel: str, attempt: int) -> None:
+        super().__init__(
+            f"{channel}: the reply could not be sent (delivery attempt {attempt} of "
+            f"{DELIVERY_ATTEMPTS}); the platform will deliver the update again"
+        )
+        self.channel = channel
+        self.attempt = attempt
 
 
 class Conversations:
+    """Flows, store, pseudonyms, clock and isolation: all a channel's updates go through."""
+
     def __init__(
         self,
         flows: Flows,
@@ -45,84 +62,87 @@ class Conversations:
         pseudonyms: Pseudonymizer,
         clock: Callable[[], float] = time.time,
         handoffs: Handoffs | None = None,
+        isolation: Isolation | None = None,
     ) -> None:
         self.flows = flows
         self.store = store
         self.pseudonyms = pseudonyms
         self.clock = clock
         self.handoffs = handoffs if handoffs is not None else Handoffs()
-        self.locks = KeyedLocks()
+        self.isolation = isolation if isolation is not None else MemoryIsolation()
 
-    def key(self, channel: str, platform_id: str | int) -> SessionKey:
-        return self.pseudonyms.key(channel, platform_id)
+    async def run(self, channel: str, inbound: Inbound, outbox: Outbox) -> Result:
+        """Act on one inbound value; raises ReplyNotSent when the platform should retry."""
+        match inbound:
+            case Turn():
+                return await self._turn(channel, inbound, outbox)
+            case Blocked(platform_id=platform_id, reason=reason):
+                key = self.pseudonyms.key(channel, platform_id)
+                async with self.isolation.lock(key):
+                    await self.store.save(key, None)
+                log_event("session_dropped", channel=channel, reason=reason)
+                return Result(Outcome.DROPPED)
+            case Group(reason=reason) | Ignored(reason=reason):
+                log_event("ignored", channel=channel, reason=reason)
+                return Result(Outcome.IGNORED)
 
-    def one_at_a_time(
-        self, channel: str, platform_id: str | int
-    ) -> AbstractAsyncContextManager[None]:
-        """Hold one person's turns apart: deliveries may overlap (webhooks, redeliveries),
-        and a later save must not bring back what an exit deleted or answer a duplicate."""
-        return self.locks.hold(self.key(channel, platform_id).value)
-
-    async def answered(self, channel: str, delivery_id: str) -> bool:
-        """Whether this delivery was answered before; ask inside `one_at_a_time()`."""
-        return await self.store.answered(channel, delivery_id)
-
-    async def begin(
-        self, channel: str, platform_id: str | int, event: Event, delivery: str | None = None
-    ) -> Turn:
+    async def _turn(self, channel: str, turn: Turn, outbox: Outbox) -> Result:
         started = time.perf_counter()
-        key = self.key(channel, platform_id)
-        now = self.clock()
-        if isinstance(event, Start) and event.suggested:
-            # Channels pass what the device says (Accept-Language, language_code); the
-            # engine gets one of our codes or nothing.
-            event = replace(
-                event, suggested=suggest_language(event.suggested, self.flows.languages)
+        key = self.pseudonyms.key(channel, turn.platform_id)
+        async with self.isolation.lock(key):
+            # Inside the lock: a concurrent duplicate waits, then finds this one answered.
+            if turn.delivery_id is not None and await self.store.answered(
+                channel, turn.delivery_id
+            ):
+                log_event("duplicate", channel=channel)
+                return Result(Outcome.DUPLICATE)
+            now = self.clock()
+            delivery = (
+                None if turn.delivery_id is None else Delivery(channel, turn.delivery_id, now)
             )
-        before = await self.store.get(key, now)
-        after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
-        return Turn(channel, key, before, after, reply, started, delivery)
-
-    async def commit(self, turn: Turn) -> None:
-        """Save the session, then record the delivery as answered; call once the reply
-        went out or its failure is final."""
-        if turn.after is None:
-            await self.store.delete(turn.key)
-        else:
-            await self.store.put(turn.key, turn.after)
-        if turn.delivery is not None:
-            await self.store.first_delivery(turn.channel, turn.delivery, self.clock())
-        if turn.reply.handoff is not None:
-            self.handoffs.post(turn.reply.handoff, self.clock())
+            event = turn.event
+            if isinstance(event, Start) and event.suggested:
+                # Channels pass what the device says (Accept-Language, language_code);
+                # the engine gets one of our codes or nothing.
+                suggested = suggest_language(event.suggested, self.flows.languages)
+                event = replace(event, suggested=suggested)
+            before = await self.store.get(key, now)
+            after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
+            outcome = Outcome.ANSWERED
+            try:
+                ids = await outbox.deliver(reply, before, now)
+            except Unreachable as gone:
+                await self.store.save(key, None, delivery)
+                log_event("session_dropped", channel=channel, reason=gone.reason)
+                return Result(Outcome.DROPPED)
+            except NotSent as failure:
+                log_event("reply_failed", logging.WARNING, channel=channel, error=failure.error)
+                if delivery is not None:
+                    attempt = await self.store.delivery_failed(channel, delivery.id, now)
+                    if attempt < DELIVERY_ATTEMPTS:
+                        if after is None:  # an exit or forget deletes the session even so
+                            await self.store.save(key, None)
+                        log_event(
+                            "reply_deferred", logging.WARNING, channel=channel, attempt=attempt
+                        )
+                        raise ReplyNotSent(channel, attempt) from None
+                    log_event("reply_given_up", logging.WARNING, channel=channel, attempt=attempt)
+                ids, outcome = (), Outcome.GIVEN_UP
+            if after is not None and ids:
+                after = after.with_messages(*ids)
+            await self.store.save(key, after, delivery)
+        if reply.handoff is not None:
+            self.handoffs.post(reply.handoff, now)
         log_event(
             "reply",
-            channel=turn.channel,
-            node=public_node(self.flows, turn.reply.node),
-            lang=turn.reply.language,
-            effect=",".join(e.value for e in turn.reply.effects) or None,
-            ms=round((time.perf_counter() - turn.started) * 1000, 2),
+            channel=channel,
+            node=public_node(self.flows, reply.node),
+            lang=reply.language,
+            effect=",".join(e.value for e in reply.effects) or None,
+            ms=round((time.perf_counter() - started) * 1000, 2),
         )
+        return Result(outcome, reply, after is None)
 
-    async def reply_failed(self, turn: Turn) -> None:
-        """The reply could not be sent after the retries: raise ReplyNotSent so the platform
-        delivers the update again, or, after DELIVERY_ATTEMPTS, commit without a reply."""
-        if turn.delivery is not None:
-            attempt = await self.store.delivery_failed(turn.channel, turn.delivery, self.clock())
-            if attempt < DELIVERY_ATTEMPTS:
-                if turn.after is None:  # an exit or forget deletes the session even so
-                    await self.store.delete(turn.key)
-                log_event("reply_deferred", logging.WARNING, channel=turn.channel, attempt=attempt)
-                raise ReplyNotSent(turn.channel, attempt)
-            log_event("reply_given_up", logging.WARNING, channel=turn.channel, attempt=attempt)
-        await self.commit(turn)
-
-    async def handle(self, channel: str, platform_id: str | int, event: Event) -> Turn:
-        """Step and save in one go (channels that need nothing between the two)."""
-        turn = await self.begin(channel, platform_id, event)
-        await self.commit(turn)
-        return turn
-
-    async def drop(self, channel: str, platform_id: str | int, reason: str) -> None:
-        """Delete a session because the person left the platform conversation."""
-        await self.store.delete(self.key(channel, platform_id))
-        log_event("session_dropped", channel=channel, reason=reason)
+    async def purge(self) -> int:
+        """Delete idle sessions and old delivery ids now; how many sessions went."""
+        return await self.store.purge(self.clock())

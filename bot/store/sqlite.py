@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY
+from bot.store.base import DELIVERY_MEMORY, Delivery
 from bot.store.pseudonym import SessionKey
 
 
@@ -61,6 +61,8 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
 
 
 class SQLiteStore:
+    """Sessions and deliveries in one SQLite file; each answered update is one transaction."""
+
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         # Like the pepper: only the service's user may read the sessions (SQLite gives the
@@ -84,36 +86,33 @@ class SQLiteStore:
         if row is None:
             return None
         if row[1] + self.ttl < now:
-            await self.delete(key)
+            self._conn.execute("delete from sessions where key = ?", (key.value,))
             return None
         return Session.from_json(row[0])
 
-    async def put(self, key: SessionKey, session: Session) -> None:
+    async def save(
+        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+    ) -> None:
+        if delivery is None:  # one statement is its own transaction
+            self._write_session(key, session)
+            return
+        with self._conn:  # the session and the delivery id, both or neither
+            self._conn.execute("begin")
+            self._write_session(key, session)
+            self._conn.execute(
+                "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
+                (delivery.channel, delivery.id, delivery.at),
+            )
+
+    def _write_session(self, key: SessionKey, session: Session | None) -> None:
+        if session is None:
+            self._conn.execute("delete from sessions where key = ?", (key.value,))
+            return
         self._conn.execute(
             "insert into sessions (key, data, updated) values (?, ?, ?) "
             "on conflict(key) do update set data = excluded.data, updated = excluded.updated",
             (key.value, session.to_json(), session.updated),
         )
-
-    async def delete(self, key: SessionKey) -> None:
-        self._conn.execute("delete from sessions where key = ?", (key.value,))
-
-    async def purge(self, now: float) -> int:
-        cursor = self._conn.execute("delete from sessions where updated < ?", (now - self.ttl,))
-        self._conn.execute("delete from deliveries where seen < ?", (now - DELIVERY_MEMORY,))
-        self._conn.execute("delete from delivery_failures where seen < ?", (now - DELIVERY_MEMORY,))
-        self._conn.execute("pragma wal_checkpoint(TRUNCATE)")
-        return cursor.rowcount
-
-    async def count(self) -> int:
-        return int(self._conn.execute("select count(*) from sessions").fetchone()[0])
-
-    async def first_delivery(self, channel: str, delivery_id: str, now: float) -> bool:
-        cursor = self._conn.execute(
-            "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
-            (channel, delivery_id, now),
-        )
-        return cursor.rowcount == 1
 
     async def answered(self, channel: str, delivery_id: str) -> bool:
         row = self._conn.execute(
@@ -129,6 +128,16 @@ class SQLiteStore:
             (channel, delivery_id, now),
         ).fetchone()
         return int(row[0])
+
+    async def purge(self, now: float) -> int:
+        cursor = self._conn.execute("delete from sessions where updated < ?", (now - self.ttl,))
+        self._conn.execute("delete from deliveries where seen < ?", (now - DELIVERY_MEMORY,))
+        self._conn.execute("delete from delivery_failures where seen < ?", (now - DELIVERY_MEMORY,))
+        self._conn.execute("pragma wal_checkpoint(TRUNCATE)")
+        return cursor.rowcount
+
+    async def count(self) -> int:
+        return int(self._conn.execute("select count(*) from sessions").fetchone()[0])
 
     async def close(self) -> None:
         self._conn.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -87,7 +86,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 async def _purge_forever(conversations: Conversations) -> None:
     while True:
-        purged = await conversations.store.purge(time.time())
+        purged = await conversations.purge()
         if purged:
             log_event("purged", count=purged)
         await asyncio.sleep(PURGE_EVERY)

@@ -1,4 +1,5 @@
-"""Read one Telegram update into what the channel acts on: an engine event and a reply target.
+"""Read one Telegram update into an inbound value for the service, and the message handles
+the outbox needs (the person's message, the tapped one, the callback to answer).
 
 Typed text is looked at only to find a command; it is never kept, logged or passed on.
 """
@@ -6,35 +7,27 @@ Typed text is looked at only to find a command; it is never kept, logged or pass
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import StrEnum
 from typing import Any, TypeGuard
 
 from telegram.constants import ChatMemberStatus, ChatType
 
+from bot.channels.base import Blocked, Group, Ignored, Inbound, Turn
 from bot.engine.choice_token import decode_choice
 from bot.engine.events import Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
 from bot.engine.payload import PAYLOAD
 
 
-class Kind(StrEnum):
-    TURN = "turn"  # a message or a tap in a private chat: step the engine and answer
-    BLOCKED = "blocked"  # the person blocked the bot: drop the session
-    GROUP = "group"  # a group, supergroup or channel: leave it, keep nothing
-    IGNORED = "ignored"  # nothing to do (edited message, service message, malformed)
-
-
 @dataclass(frozen=True, slots=True)
-class Incoming:
-    kind: Kind
-    reason: str = ""
-    update_id: int = 0
-    chat_id: int = 0
-    event: Event | None = None
+class Update:
+    """One Telegram update: what the service acts on, and the handles for answering it."""
+
+    inbound: Inbound
     message_id: int | None = None
     """The person's own message, deleted on quick exit."""
     tapped_id: int | None = None
     """The bot message whose button was tapped (edited in place when it is the latest)."""
     callback_id: str | None = None
+    """The tap to answer (it stops the button's spinner)."""
 
 
 COMMANDS: dict[str, Event] = {
@@ -79,8 +72,9 @@ FORGED = Choose("", None)
 """The event for a button token that is not ours: the engine shows the current screen."""
 
 
-def ignored(reason: str, update_id: int = 0) -> Incoming:
-    return Incoming(Kind.IGNORED, reason, update_id)
+def ignored(reason: str) -> Update:
+    """An update the bot does nothing with; `reason` goes to the log."""
+    return Update(Ignored(reason))
 
 
 def command_event(text: str, device_language: str | None = None) -> Event:
@@ -98,7 +92,7 @@ def command_event(text: str, device_language: str | None = None) -> Event:
     return COMMANDS.get(name, Text())
 
 
-def read_update(data: Any) -> Incoming:
+def read_update(data: Any) -> Update:
     """What to do with an update; never raises, whatever the payload holds.
 
     Reads the few fields the channel needs straight from the JSON, with a type check
@@ -114,75 +108,69 @@ def read_update(data: Any) -> Incoming:
     if "message" in data:
         return _message(uid, data["message"])
     if "my_chat_member" in data:
-        return _member(uid, data["my_chat_member"])
+        return _member(data["my_chat_member"])
     if "channel_post" in data:
         chat = _chat(data["channel_post"])
-        return Incoming(Kind.GROUP, "channel", uid, chat[0]) if chat else ignored("malformed", uid)
+        return Update(Group(chat[0], "channel")) if chat else ignored("malformed")
     if "edited_message" in data:
-        return ignored("edited", uid)
-    return ignored("unsupported", uid)
+        return ignored("edited")
+    return ignored("unsupported")
 
 
-def _tap(uid: int, query: Any) -> Incoming:
+def _tap(uid: int, query: Any) -> Update:
     if not isinstance(query, dict) or not isinstance(query.get("id"), str):
-        return ignored("malformed", uid)
+        return ignored("malformed")
     callback_id = query["id"]
     message: Any = query.get("message")
     chat = _chat(message)
     if chat is None or not _is_int(message.get("message_id")):
-        return Incoming(Kind.IGNORED, "inline", uid, callback_id=callback_id)
+        return Update(Ignored("inline"), callback_id=callback_id)
     chat_id, private = chat
     if not private:
-        return Incoming(Kind.GROUP, "group", uid, chat_id, callback_id=callback_id)
+        return Update(Group(chat_id, "group"), callback_id=callback_id)
     data = query.get("data")
     token = decode_choice(data if isinstance(data, str) else None)
     event = FORGED if token is None else Choose(token.option_id, token.node)
-    return Incoming(
-        Kind.TURN,
-        "tap",
-        uid,
-        chat_id,
-        event,
-        tapped_id=message["message_id"],
-        callback_id=callback_id,
+    return Update(
+        Turn(chat_id, event, str(uid)), tapped_id=message["message_id"], callback_id=callback_id
     )
 
 
-def _message(uid: int, message: Any) -> Incoming:
+def _message(uid: int, message: Any) -> Update:
     chat = _chat(message)
     if chat is None or not _is_int(message.get("message_id")):
-        return ignored("malformed", uid)
+        return ignored("malformed")
     chat_id, private = chat
     if not private:
-        return Incoming(Kind.GROUP, "group", uid, chat_id)
+        return Update(Group(chat_id, "group"))
     sender = message.get("from")
     if not isinstance(sender, dict) or sender.get("is_bot") is not False:
-        return ignored("not_a_person", uid)
+        return ignored("not_a_person")
     if not SERVICE.isdisjoint(message):
-        return ignored("service", uid)
+        return ignored("service")
     text = message.get("text")
     code = sender.get("language_code")
     device = code if isinstance(code, str) else None
     event = command_event(text, device) if isinstance(text, str) else Text()
-    return Incoming(Kind.TURN, "message", uid, chat_id, event, message["message_id"])
+    return Update(Turn(chat_id, event, str(uid)), message_id=message["message_id"])
 
 
-def _member(uid: int, update: Any) -> Incoming:
+def _member(update: Any) -> Update:
     chat = _chat(update)
     member = update.get("new_chat_member") if chat is not None else None
     if chat is None or not isinstance(member, dict):
-        return ignored("malformed", uid)
+        return ignored("malformed")
     chat_id, private = chat
     status = member.get("status")
     if not isinstance(status, str):
-        return ignored("malformed", uid)
+        return ignored("malformed")
     if private:
         if status == ChatMemberStatus.BANNED:  # "kicked": the person blocked the bot
-            return Incoming(Kind.BLOCKED, "blocked", uid, chat_id)
-        return ignored("member", uid)
+            return Update(Blocked(chat_id, "blocked"))
+        return ignored("member")
     if status in JOINED:
-        return Incoming(Kind.GROUP, "added", uid, chat_id)
-    return ignored("member", uid)
+        return Update(Group(chat_id, "added"))
+    return ignored("member")
 
 
 def _chat(holder: Any) -> tuple[int, bool] | None:

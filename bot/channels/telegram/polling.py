@@ -13,7 +13,7 @@ from telegram.error import Conflict, InvalidToken, RetryAfter, TelegramError
 
 from bot.channels.telegram.api import TelegramAPI, retry_after_seconds
 from bot.logs import log_event
-from bot.service.delivery import ReplyNotSent
+from bot.service.conversations import ReplyNotSent
 
 FIRST_BACKOFF = 1.0
 MAX_BACKOFF = 60.0

@@ -21,7 +21,7 @@ from bot.channels.telegram.channel import CHANNEL, TelegramChannel
 from bot.channels.telegram.outbound import Outgoing
 from bot.channels.telegram.polling import poll_forever
 from bot.logs import log_event
-from bot.service.delivery import ReplyNotSent
+from bot.service.conversations import ReplyNotSent
 from bot.service.handoff import HandoffDocument
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from aiohttp import web
 
+from bot.channels.base import NO_REPLY, Blocked, Ignored, Inbound, NotSent, Turn, Unreachable
 from bot.channels.body import read_limited
 from bot.channels.viber.api import ViberClient, ViberError
 from bot.channels.viber.outbound import render_reply, welcome_message
@@ -22,9 +23,9 @@ from bot.engine.choice_token import decode_choice
 from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
 from bot.engine.model import Action, Flows
 from bot.engine.reply import Reply
+from bot.engine.session import Session
 from bot.logs import log_event
-from bot.service.conversations import Conversations
-from bot.service.delivery import ReplyNotSent
+from bot.service.conversations import Conversations, ReplyNotSent
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 
 CHANNEL = "viber"
@@ -53,7 +54,7 @@ COMMANDS: Mapping[str, Event] = {
 PAIRED_ACTIONS = frozenset({Action.BACK, Action.MENU, Action.EXIT})
 
 
-class Ignored(Exception):
+class Skip(Exception):
     """The callback is signed but not something to act on; `reason` goes to the log."""
 
     def __init__(self, reason: str) -> None:
@@ -61,14 +62,13 @@ class Ignored(Exception):
         self.reason = reason
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Callback:
-    """What the channel needs from one callback: who, what happened, and its delivery id."""
+    """One callback: what the service acts on, and whether the reply rides in the answer."""
 
-    kind: str
-    user_id: str | None = None
-    event: Event | None = None
-    token: str | None = None
+    inbound: Inbound
+    welcome: bool = False
+    """conversation_started: Viber takes the one welcome message in the webhook's answer."""
 
 
 def add_routes(app: web.Application) -> None:
@@ -94,8 +94,8 @@ async def webhook(request: web.Request) -> web.StreamResponse:
     conversations = request.app[CONVERSATIONS]
     try:
         callback = parse_callback(data, conversations.flows)
-    except Ignored as ignored:
-        log_event("viber_ignored", channel=CHANNEL, reason=ignored.reason)
+    except Skip as skipped:
+        log_event("viber_ignored", channel=CHANNEL, reason=skipped.reason)
         return web.Response(status=200)
     return await _act(request, conversations, callback)
 
@@ -109,24 +109,29 @@ def signature_ok(raw: bytes, signature: str | None, token: str) -> bool:
 
 
 def parse_callback(data: Mapping[str, Any], flows: Flows) -> Callback:
-    """The callback as the channel sees it; raises Ignored for shapes it cannot use."""
+    """The callback as the channel sees it; raises Skip for shapes it cannot use."""
     kind = data.get("event")
     if kind == "message":
         sender = _mapping(data, "sender")
         user_id = _identifier(sender.get("id"))
-        return Callback(kind, user_id, message_event(data.get("message"), flows), _token(data))
+        event = message_event(data.get("message"), flows)
+        if event is None:
+            return Callback(Ignored("url_echo"))
+        return Callback(Turn(user_id, event, _token(data)))
     if kind == "conversation_started":
         user = _mapping(data, "user")
         user_id = _identifier(user.get("id"))
         context, language = data.get("context"), user.get("language")
         payload = context if isinstance(context, str) else None
         device = language if isinstance(language, str) else None
-        return Callback(kind, user_id, Start(payload, device), _token(data))
+        return Callback(Turn(user_id, Start(payload, device), _token(data)), welcome=True)
     if kind == "unsubscribed":
-        return Callback(kind, _identifier(data.get("user_id")))
+        return Callback(Blocked(_identifier(data.get("user_id")), "unsubscribed"))
+    if kind == "failed":
+        log_event("viber_delivery_failed", channel=CHANNEL)
     if kind in ("webhook", "subscribed", "delivered", "seen", "failed"):
-        return Callback(str(kind))
-    raise Ignored("unknown_event")
+        return Callback(Ignored(str(kind)))
+    raise Skip("unknown_event")
 
 
 def message_event(message: Any, flows: Flows) -> Event | None:
@@ -135,7 +140,7 @@ def message_event(message: Any, flows: Flows) -> Event | None:
     None means the message is Viber's echo of an open-url button and needs no answer.
     """
     if not isinstance(message, Mapping):
-        raise Ignored("shape")
+        raise Skip("shape")
     text = message.get("text")
     if message.get("type") != "text" or not isinstance(text, str):
         return Text()
@@ -154,61 +159,59 @@ def message_event(message: Any, flows: Flows) -> Event | None:
 async def _act(
     request: web.Request, conversations: Conversations, callback: Callback
 ) -> web.StreamResponse:
-    if callback.kind == "unsubscribed" and callback.user_id is not None:
-        await conversations.drop(CHANNEL, callback.user_id, reason="unsubscribed")
+    inbound = callback.inbound
+    if not isinstance(inbound, Turn):
+        await conversations.run(CHANNEL, inbound, NO_REPLY)
         return web.Response(status=200)
-    if callback.kind == "failed":
-        log_event("viber_delivery_failed", channel=CHANNEL)
-    if callback.user_id is None or callback.event is None:
-        return web.Response(status=200)
-    async with conversations.one_at_a_time(CHANNEL, callback.user_id):
-        if callback.token is not None and await conversations.answered(CHANNEL, callback.token):
-            log_event("viber_duplicate", channel=CHANNEL)
-            return web.Response(status=200)
-        turn = await conversations.begin(CHANNEL, callback.user_id, callback.event, callback.token)
-        pairs = _paired_ids(conversations.flows)
-        if callback.kind == "conversation_started":
-            # The welcome goes out in this response, so it counts as sent.
-            await conversations.commit(turn)
-            body = json.dumps(welcome_message(turn.reply, pairs), ensure_ascii=False)
-            return web.Response(body=body.encode("utf-8"), content_type="application/json")
-        failure = await _send(request, turn.reply, callback.user_id, pairs)
-        if failure is None:
-            await conversations.commit(turn)
-        elif failure.unreachable:
-            await conversations.drop(CHANNEL, callback.user_id, reason=failure.reason)
-            turn.after = None
-            await conversations.commit(turn)
-        elif failure.transient:
-            try:
-                await conversations.reply_failed(turn)
-            except ReplyNotSent:
-                return web.Response(status=503)
-        else:
-            await conversations.commit(turn)
+    config = request.app[CONFIG]
+    client = ViberClient(request.app[HTTP], config.viber_token or "", config.viber_api_url)
+    outbox = ViberOutbox(client, str(inbound.platform_id), _paired_ids(conversations.flows))
+    outbox.welcome = callback.welcome
+    try:
+        await conversations.run(CHANNEL, inbound, outbox)
+    except ReplyNotSent:
+        return web.Response(status=503)
+    if outbox.answer is not None:
+        body = json.dumps(outbox.answer, ensure_ascii=False)
+        return web.Response(body=body.encode("utf-8"), content_type="application/json")
     return web.Response(status=200)
 
 
-async def _send(
-    request: web.Request, reply: Reply, user_id: str, pairs: frozenset[str]
-) -> ViberError | None:
-    """Send the reply's messages in order; the failure that stopped them, if any."""
-    config = request.app[CONFIG]
-    client = ViberClient(request.app[HTTP], config.viber_token or "", config.viber_api_url)
-    for body in render_reply(reply, pairs):
-        try:
-            await client.send_message({"receiver": user_id, **body})
-        except ViberError as error:
-            log_event(
-                "viber_send_failed",
-                channel=CHANNEL,
-                method=error.method,
-                kind=error.kind,
-                status=error.status,
-                reason=error.reason,
-            )
-            return error
-    return None
+class ViberOutbox:
+    """Sends one reply to one subscriber, or puts the welcome message in the answer."""
+
+    def __init__(self, client: ViberClient, user_id: str, pairs: frozenset[str]) -> None:
+        self.client = client
+        self.user_id = user_id
+        self.pairs = pairs
+        self.welcome = False
+        self.answer: dict[str, Any] | None = None
+        """The welcome message, answered in the webhook's response body."""
+
+    async def deliver(self, reply: Reply, before: Session | None, now: float) -> Sequence[int]:
+        """Send the reply's messages in order; stop at a failure. Viber deletes nothing,
+        so no message id is kept."""
+        if self.welcome:
+            self.answer = welcome_message(reply, self.pairs)
+            return ()
+        for body in render_reply(reply, self.pairs):
+            try:
+                await self.client.send_message({"receiver": self.user_id, **body})
+            except ViberError as error:
+                log_event(
+                    "viber_send_failed",
+                    channel=CHANNEL,
+                    method=error.method,
+                    kind=error.kind,
+                    status=error.status,
+                    reason=error.reason,
+                )
+                if error.unreachable:
+                    raise Unreachable(error.reason) from None
+                if error.transient:
+                    raise NotSent(error.reason) from None
+                return ()
+        return ()
 
 
 def _rejected(status: int, reason: str) -> web.Response:
@@ -219,16 +222,16 @@ def _rejected(status: int, reason: str) -> web.Response:
 def _mapping(data: Mapping[str, Any], key: str) -> Mapping[str, Any]:
     value = data.get(key)
     if not isinstance(value, Mapping):
-        raise Ignored("shape")
+        raise Skip("shape")
     return value
 
 
 def _identifier(value: Any) -> str:
     """A Viber user id: short printable ASCII (base64 with "="), as Viber sends them."""
     if not isinstance(value, str) or not 0 < len(value) <= MAX_ID_CHARS:
-        raise Ignored("user")
+        raise Skip("user")
     if not (value.isascii() and value.isprintable()):
-        raise Ignored("user")
+        raise Skip("user")
     return value
 
 
@@ -241,7 +244,7 @@ def _token(data: Mapping[str, Any]) -> str:
     elif isinstance(value, str):
         text = value
     if not (text.isascii() and text.isdigit() and len(text) <= MAX_TOKEN_DIGITS):
-        raise Ignored("token")
+        raise Skip("token")
     return text
 
 

@@ -8,16 +8,19 @@ from __future__ import annotations
 import json
 import re
 import secrets
+from collections.abc import Sequence
 from html import escape
 from importlib import resources
 from typing import Any
 
 from aiohttp import web
 
+from bot.channels.base import Turn
 from bot.channels.body import read_limited
 from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey
 from bot.engine.reply import Effect, Reply
+from bot.engine.session import Session
 from bot.web.keys import CONFIG, CONVERSATIONS
 
 CHANNEL = "webchat"
@@ -141,25 +144,37 @@ async def chat(request: web.Request) -> web.Response:
         return _error(400, 'the body is not JSON — send {"action": "start"}')
     except BadRequest as error:
         return _error(400, str(error))
-    cookie = request.cookies.get(COOKIE)
-    fresh = cookie is None or COOKIE_VALUE.fullmatch(cookie) is None
+    cookie = request.cookies.get(COOKIE, "")
+    fresh = COOKIE_VALUE.fullmatch(cookie) is None
     if fresh:
         cookie = secrets.token_urlsafe(32)
     conversations = request.app[CONVERSATIONS]
-    turn = await conversations.handle(CHANNEL, cookie, event)  # type: ignore[arg-type]
+    result = await conversations.run(CHANNEL, Turn(cookie, event), PAGE)
+    if result.reply is None:  # a turn without a delivery id is always answered
+        raise RuntimeError(f"the web chat turn ended {result.outcome} without a reply")
     response = web.json_response(
         reply_json(
-            turn.reply,
+            result.reply,
             request.app[CONFIG].exit_url,
-            input_label(conversations.flows, turn.reply.language),
+            input_label(conversations.flows, result.reply.language),
         ),
         headers={"Cache-Control": "no-store"},
     )
-    if turn.after is None:
+    if result.ended:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
-        response.set_cookie(COOKIE, cookie, path="/", httponly=True, samesite="Strict")  # type: ignore[arg-type]
+        response.set_cookie(COOKIE, cookie, path="/", httponly=True, samesite="Strict")
     return response
+
+
+class PageOutbox:
+    """The web chat's reply is the response body the route builds from the result."""
+
+    async def deliver(self, reply: Reply, before: Session | None, now: float) -> Sequence[int]:
+        return ()
+
+
+PAGE = PageOutbox()
 
 
 def _error(status: int, message: str) -> web.Response:

@@ -536,7 +536,7 @@ async def test_a_thousand_garbled_updates_never_get_a_5xx_or_a_traceback(
     log = log_of(webhook.server)
     assert "Traceback" not in log
     assert "event=telegram_update_failed" not in log, "an update reached the catch-all"
-    assert log.count("event=telegram_ignored") > 100
+    assert log.count("event=ignored channel=telegram") > 100
 
 
 async def test_a_hundred_updates_delivered_twice_are_answered_once(
@@ -555,7 +555,7 @@ async def test_a_hundred_updates_delivered_twice_are_answered_once(
         c for c in webhook.fake.calls if c.method in REPLIES and param(c, "chat_id") in chats
     ]
     assert len(answers) == 101
-    assert log_of(webhook.server).count("event=telegram_duplicate") >= 104
+    assert log_of(webhook.server).count("event=duplicate channel=telegram") >= 104
 
 
 async def test_rate_limits_delay_replies_but_each_arrives_exactly_once(

@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.channels.telegram.inbound import FORGED, Incoming, Kind, command_event, read_update
+from bot.channels.base import Blocked, Group, Ignored, Turn
+from bot.channels.telegram.inbound import FORGED, Update, command_event, read_update
 from bot.engine.events import Choose, ChooseLanguage, Exit, Forget, Menu, Start, Text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "telegram"
@@ -25,45 +26,41 @@ def fixture(name: str) -> dict[str, Any]:
 @pytest.mark.parametrize(
     ("name", "expected"),
     [
-        ("message_start", Incoming(Kind.TURN, "message", 900000001, CHAT, Start(None, "en"), 1)),
+        ("message_start", Update(Turn(CHAT, Start(None, "en"), "900000001"), message_id=1)),
         (
             "message_start_payload",
-            Incoming(Kind.TURN, "message", 900000002, CHAT, Start("fa-reflection", "en"), 2),
+            Update(Turn(CHAT, Start("fa-reflection", "en"), "900000002"), message_id=2),
         ),
-        ("message_text", Incoming(Kind.TURN, "message", 900000003, CHAT, Text(), 3)),
+        ("message_text", Update(Turn(CHAT, Text(), "900000003"), message_id=3)),
         (
             "callback_query",
-            Incoming(
-                Kind.TURN,
-                "tap",
-                900000004,
-                CHAT,
-                Choose("rights", "welcome.menu"),
+            Update(
+                Turn(CHAT, Choose("rights", "welcome.menu"), "900000004"),
                 tapped_id=4,
                 callback_id="3336647895683246401",
             ),
         ),
-        ("my_chat_member_kicked", Incoming(Kind.BLOCKED, "blocked", 900000005, CHAT)),
-        ("edited_message", Incoming(Kind.IGNORED, "edited", 900000006)),
-        ("message_photo", Incoming(Kind.TURN, "message", 900000007, CHAT, Text(), 7)),
-        ("message_sticker", Incoming(Kind.TURN, "message", 900000008, CHAT, Text(), 8)),
-        ("message_voice", Incoming(Kind.TURN, "message", 900000009, CHAT, Text(), 9)),
-        ("group_message", Incoming(Kind.GROUP, "group", 900000010, -4012345678)),
-        ("message_command_help", Incoming(Kind.TURN, "message", 900000011, CHAT, Menu(), 11)),
-        ("message_command_forget", Incoming(Kind.TURN, "message", 900000012, CHAT, Forget(), 12)),
-        ("message_command_exit", Incoming(Kind.TURN, "message", 900000013, CHAT, Exit(), 13)),
+        ("my_chat_member_kicked", Update(Blocked(CHAT, "blocked"))),
+        ("edited_message", Update(Ignored("edited"))),
+        ("message_photo", Update(Turn(CHAT, Text(), "900000007"), message_id=7)),
+        ("message_sticker", Update(Turn(CHAT, Text(), "900000008"), message_id=8)),
+        ("message_voice", Update(Turn(CHAT, Text(), "900000009"), message_id=9)),
+        ("group_message", Update(Group(-4012345678, "group"))),
+        ("message_command_help", Update(Turn(CHAT, Menu(), "900000011"), message_id=11)),
+        ("message_command_forget", Update(Turn(CHAT, Forget(), "900000012"), message_id=12)),
+        ("message_command_exit", Update(Turn(CHAT, Exit(), "900000013"), message_id=13)),
         (
             "message_command_language",
-            Incoming(Kind.TURN, "message", 900000014, CHAT, ChooseLanguage(), 14),
+            Update(Turn(CHAT, ChooseLanguage(), "900000014"), message_id=14),
         ),
-        ("message_document", Incoming(Kind.TURN, "message", 900000015, CHAT, Text(), 15)),
+        ("message_document", Update(Turn(CHAT, Text(), "900000015"), message_id=15)),
         (
             "my_chat_member_added_to_group",
-            Incoming(Kind.GROUP, "added", 900000016, -1001987654321),
+            Update(Group(-1001987654321, "added")),
         ),
     ],
 )
-def test_every_fixture_reads_as_expected(name: str, expected: Incoming) -> None:
+def test_every_fixture_reads_as_expected(name: str, expected: Update) -> None:
     assert read_update(fixture(name)) == expected
 
 
@@ -105,31 +102,32 @@ def test_a_forged_or_foreign_button_token_shows_the_current_screen() -> None:
     update = fixture("callback_query")
     for data in ("opt:rights", "1|welcome.menu|../../etc", "2|welcome.menu|rights", None, 7):
         update["callback_query"]["data"] = data
-        assert read_update(update).event == FORGED
+        inbound = read_update(update).inbound
+        assert isinstance(inbound, Turn)
+        assert inbound.event == FORGED
 
 
 def test_a_tap_on_an_inline_message_is_only_answered() -> None:
     update = fixture("callback_query")
     del update["callback_query"]["message"]
     update["callback_query"]["inline_message_id"] = "AAAA"
-    incoming = read_update(update)
-    assert (incoming.kind, incoming.callback_id) == (Kind.IGNORED, "3336647895683246401")
+    assert read_update(update) == Update(Ignored("inline"), callback_id="3336647895683246401")
 
 
 def test_service_messages_and_bots_get_no_answer() -> None:
     update = fixture("message_text")
     del update["message"]["text"]
     update["message"]["message_auto_delete_timer_changed"] = {"message_auto_delete_time": 86400}
-    assert read_update(update).reason == "service"
+    assert read_update(update).inbound == Ignored("service")
     update = fixture("message_text")
     update["message"]["from"]["is_bot"] = True
-    assert read_update(update).reason == "not_a_person"
+    assert read_update(update).inbound == Ignored("not_a_person")
 
 
 def test_unblocking_or_other_member_changes_need_nothing() -> None:
     update = fixture("my_chat_member_kicked")
     update["my_chat_member"]["new_chat_member"]["status"] = "member"
-    assert read_update(update).kind == Kind.IGNORED
+    assert isinstance(read_update(update).inbound, Ignored)
 
 
 @pytest.mark.parametrize(
@@ -137,7 +135,7 @@ def test_unblocking_or_other_member_changes_need_nothing() -> None:
     [None, [], "x", 1, {}, {"update_id": True}, {"update_id": "1"}, {"update_id": 1}],
 )
 def test_malformed_updates_are_ignored(data: Any) -> None:
-    assert read_update(data).kind == Kind.IGNORED
+    assert isinstance(read_update(data).inbound, Ignored)
 
 
 JSON = st.recursive(
@@ -177,7 +175,7 @@ JSON = st.recursive(
 @settings(max_examples=400, deadline=None)
 @given(JSON)
 def test_any_json_reads_without_an_exception(data: Any) -> None:
-    assert isinstance(read_update(data), Incoming)
+    assert isinstance(read_update(data), Update)
 
 
 @settings(max_examples=500, deadline=None)
@@ -191,4 +189,4 @@ def test_fixtures_with_any_field_replaced_read_without_an_exception(name: str, d
             holder[key] = data.draw(JSON)
             break
         holder = holder[key]
-    assert isinstance(read_update(update), Incoming)
+    assert isinstance(read_update(update), Update)
