@@ -7,6 +7,7 @@ careless call cannot leak an id or a message into the log.
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from pathlib import Path
 
@@ -33,6 +34,7 @@ ALLOWED_FIELDS = frozenset(
         "languages",
         "effect",
         "error",
+        "source",
     }
 )
 
@@ -46,15 +48,61 @@ def _value(value: object) -> str:
     return text
 
 
-def log_event(event: str, level: int = logging.INFO, **fields: object) -> None:
-    """Log one event with whitelisted key=value fields."""
-    if not logger.isEnabledFor(level):
-        return
+def event_line(event: str, **fields: object) -> str:
+    """`event=... k=v ...` with only the whitelisted fields that have a value."""
     parts = [f"event={event}"]
     parts.extend(
         f"{k}={_value(v)}" for k, v in fields.items() if k in ALLOWED_FIELDS and v is not None
     )
-    logger.log(level, " ".join(parts))
+    return " ".join(parts)
+
+
+def log_event(event: str, level: int = logging.INFO, **fields: object) -> None:
+    """Log one event with whitelisted key=value fields."""
+    if not logger.isEnabledFor(level):
+        return
+    logger.log(level, event_line(event, **fields))
+
+
+_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9_.]")
+
+
+class Whitelist(logging.Filter):
+    """Every record that is not one of our events (aiohttp.server, aiohttp.access,
+    aiohttp.web, asyncio, telegram, httpx, ...) is rewritten to one event line: where it
+    came from and the error type. Their messages and tracebacks quote raw request bytes
+    (cookies, headers) and the peer's address, so none of it is written."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if getattr(record, "putokaz_whitelisted", False):
+            return True
+        error_type = record.exc_info[0] if record.exc_info else None
+        if _after_the_answer(record, error_type):
+            return False
+        if record.name != logger.name and not record.name.startswith(logger.name + "."):
+            failed = error_type is not None or record.levelno >= logging.ERROR
+            record.msg = event_line(
+                "library_error" if failed else "library_log",
+                source=_UNSAFE_NAME.sub("_", record.name)[:60],
+                error=error_type.__name__ if error_type is not None else None,
+            )
+            record.args = None
+        record.exc_info = None
+        record.exc_text = None
+        record.stack_info = None
+        record.putokaz_whitelisted = True
+        return True
+
+
+def _after_the_answer(record: logging.LogRecord, error_type: type[BaseException] | None) -> bool:
+    """aiohttp reads what is left of a body after the handler answered, and logs again the
+    read error the handler already logged as one line (bot/channels/body.py)."""
+    return (
+        record.name == "aiohttp.server"
+        and record.msg == "Unhandled exception"
+        and error_type is not None
+        and error_type.__name__ == "RequestPayloadError"
+    )
 
 
 def configure_logging(log_file: Path | None = None, level: int = logging.INFO) -> None:
@@ -66,6 +114,7 @@ def configure_logging(log_file: Path | None = None, level: int = logging.INFO) -
     formatter = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
     for handler in handlers:
         handler.setFormatter(formatter)
+        handler.addFilter(Whitelist())
     root = logging.getLogger()
     root.handlers[:] = handlers
     root.setLevel(level)

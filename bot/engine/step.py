@@ -43,10 +43,34 @@ class StepContext:
     handoff_code: str = "----"
 
 
+DRAFT_NOTICE = "draft"
+DRAFT_STATUS = "draft"
+
+
 def step(
     flows: Flows, session: Session | None, event: Event, context: StepContext
 ) -> tuple[Session | None, Reply]:
     """Apply one event; return the new session (None: delete it) and the reply."""
+    before = session.language if session is not None else None
+    after, reply = _step(flows, session, event, context)
+    if after is not None and after.language != before:
+        reply = _with_draft_notice(flows, after.language, reply)
+    return after, reply
+
+
+def _with_draft_notice(flows: Flows, language: str | None, reply: Reply) -> Reply:
+    """The first screen in a draft language says, once, that it is a draft: the
+    session's language just changed to it, so the next screens do not repeat it."""
+    spoken = flows.language(language)
+    key = flows.navigation.notices.get(DRAFT_NOTICE)
+    if spoken is None or spoken.status != DRAFT_STATUS or key is None:
+        return reply
+    return replace(reply, notices=(flows.text(spoken.code, key).value, *reply.notices))
+
+
+def _step(
+    flows: Flows, session: Session | None, event: Event, context: StepContext
+) -> tuple[Session | None, Reply]:
     current = session or Session(created=context.now, updated=context.now)
     current = replace(current, updated=context.now)
     nav = flows.navigation

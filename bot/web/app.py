@@ -22,6 +22,7 @@ from bot.service.handoff import Handoffs, WebhookSink
 from bot.service.runtime import load_flows, open_store, pseudonymizer
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 from bot.web.listen import bind, browser_url
+from bot.web.unreadable import unreadable_requests
 
 MAX_BODY = 1024 * 1024
 PURGE_EVERY = 600.0
@@ -36,7 +37,9 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def create_app(config: Config) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
+    app = web.Application(
+        client_max_size=MAX_BODY, middlewares=[security_headers, unreadable_requests]
+    )
     app[CONFIG] = config
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/healthz", healthz)

@@ -140,3 +140,40 @@ def test_a_deep_link_language_wins_over_the_device(flows: Flows) -> None:
 def test_a_chosen_language_wins_over_the_device(flows: Flows) -> None:
     _, reply = go(flows, at(flows, "rights.legal", "uk"), Start(None, "fa"))
     assert (reply.node, reply.language) == (flows.navigation.menu, "uk")
+
+
+def draft_notice(flows: Flows, language: str) -> str:
+    return flows.text(language, flows.navigation.notices["draft"]).value
+
+
+def test_a_draft_language_says_so_once_on_its_first_screen(flows: Flows) -> None:
+    assert flows.language("fr").status == "draft"  # type: ignore[union-attr]
+    notice = draft_notice(flows, "fr")
+    session, first = go(flows, None, Start("fr-rights"))
+    assert first.node == "rights.start"
+    assert first.notices[0] == notice
+    session, second = go(flows, session, Choose("legal"))
+    assert notice not in second.notices
+    _, again = go(flows, session, Start("fr-reflection"))
+    assert notice not in again.notices
+
+
+def test_choosing_a_draft_language_on_the_language_menu_shows_the_notice(flows: Flows) -> None:
+    session, menu = go(flows, None, Start(None))
+    assert menu.notices == ()
+    session, chosen = go(flows, session, Choose("@ru", "welcome.start"))
+    assert chosen.node == "welcome.menu"
+    assert chosen.notices[0] == draft_notice(flows, "ru")
+    _, switched = go(flows, session, ChooseLanguage("uk"))
+    assert switched.notices[0] == draft_notice(flows, "uk")
+
+
+def test_english_and_reviewed_languages_never_show_the_draft_notice(flows: Flows) -> None:
+    notice = draft_notice(flows, "en")
+    _, first = go(flows, None, Start("en-rights"))
+    assert notice not in first.notices
+    reviewed = replace(
+        flows, languages=tuple(replace(lang, status="reviewed") for lang in flows.languages)
+    )
+    _, french = go(reviewed, None, Start("fr-rights"))
+    assert draft_notice(reviewed, "fr") not in french.notices

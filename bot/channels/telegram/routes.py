@@ -9,13 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.channels.body import read_limited
+from bot.channels.body import BodyRefused, read_json
 from bot.channels.telegram.api import TelegramAPI
 from bot.channels.telegram.channel import CHANNEL, TelegramChannel
 from bot.channels.telegram.outbound import Outgoing
@@ -100,8 +99,8 @@ async def webhook(request: web.Request) -> web.StreamResponse:
     """Check the secret and the size, then act; a bad update is answered 200 and ignored.
 
     Telegram retries non-2xx answers for a long time, so only a wrong secret (403), an
-    oversized body (413), broken JSON (400) and a reply that could not be sent yet (503,
-    so that Telegram delivers the update again) get one.
+    oversized body (413), an unreadable body or broken JSON (400) and a reply that
+    could not be sent yet (503, so that Telegram delivers the update again) get one.
     """
     secret = request.app[CONFIG].telegram_secret or ""
     given = request.headers.get(SECRET_HEADER, "")
@@ -109,13 +108,10 @@ async def webhook(request: web.Request) -> web.StreamResponse:
         given.encode("utf-8", "surrogateescape"), secret.encode("utf-8")
     ):
         return _refused(403, "secret")
-    raw = await read_limited(request, MAX_UPDATE_BYTES)
-    if raw is None:
-        return _refused(413, "too_large")
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        return _refused(400, "json")
+        data = await read_json(request, MAX_UPDATE_BYTES)
+    except BodyRefused as refused:
+        return _refused(refused.status, refused.reason)
     try:
         answer = await request.app[TELEGRAM].handle(data, webhook=True)
     except ReplyNotSent:

@@ -99,6 +99,12 @@ class ViberError(Exception):
         return f"could not reach Viber for {self.method}: {self.message}"
 
 
+def webhook_request(url: str, event_types: list[str]) -> dict[str, Any]:
+    """The set_webhook body. The person's name and photo are never asked for, so Viber
+    does not send them and they never reach the server."""
+    return {"url": url, "event_types": event_types, "send_name": False, "send_photo": False}
+
+
 class _Retry(Exception):
     def __init__(self, error: ViberError) -> None:
         self.error = error
@@ -130,7 +136,7 @@ class ViberClient:
         return await self.call("send_message", message)
 
     async def set_webhook(self, url: str, event_types: list[str]) -> dict[str, Any]:
-        return await self.call("set_webhook", {"url": url, "event_types": event_types})
+        return await self.call("set_webhook", webhook_request(url, event_types))
 
     async def account_info(self) -> dict[str, Any]:
         return await self.call("get_account_info", {})

@@ -5,7 +5,6 @@ The session key is the HMAC of a random cookie; typed text never leaves the page
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Sequence
@@ -16,11 +15,13 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.base import Turn
-from bot.channels.body import read_limited
+from bot.channels.body import BodyRefused, read_json
+from bot.channels.webchat.schema import InvalidRequest, body_error, check_request
 from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey
 from bot.engine.reply import Effect, Reply
 from bot.engine.session import Session
+from bot.logs import log_event
 from bot.web.keys import CONFIG, CONVERSATIONS
 
 CHANNEL = "webchat"
@@ -135,14 +136,14 @@ def reply_json(reply: Reply, exit_url: str, input_label: str = "") -> dict[str, 
 
 
 async def chat(request: web.Request) -> web.Response:
-    raw = await read_limited(request, MAX_CHAT_BODY)
-    if raw is None:
-        return _error(413, f"the request is over {MAX_CHAT_BODY} bytes")
     try:
-        event = parse_event(json.loads(raw or b"null"), request.headers.get("Accept-Language"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, 'the body is not JSON — send {"action": "start"}')
-    except BadRequest as error:
+        data = check_request(await read_json(request, MAX_CHAT_BODY))
+        event = parse_event(data, request.headers.get("Accept-Language"))
+    except BodyRefused as refused:
+        log_event("webchat_refused", channel=CHANNEL, status=refused.status, reason=refused.reason)
+        return _error(refused.status, body_error(refused.reason, MAX_CHAT_BODY))
+    except (InvalidRequest, BadRequest) as error:
+        log_event("webchat_refused", channel=CHANNEL, status=400, reason="schema")
         return _error(400, str(error))
     cookie = request.cookies.get(COOKIE, "")
     fresh = COOKIE_VALUE.fullmatch(cookie) is None
