@@ -101,6 +101,7 @@ def print_link(
     from bot.service.links import LinkError, escalation_link
     from bot.service.runtime import load_flows
     from bot.service.topics import TopicError, find_topic
+    from bot.service.web_links import WebLinks
 
     config = cli_config()
     flows = load_flows(config)
@@ -116,6 +117,7 @@ def print_link(
             telegram_username=telegram_username,
             viber_uri=viber_uri,
             web_url=web_url(config),
+            web_code=WebLinks(config.data_dir).code_for,
         )
     except (LinkError, TopicError) as error:
         raise click.ClickException(str(error)) from None

@@ -1,7 +1,8 @@
 """The application service every channel uses: `Conversations.run(channel, inbound, outbox)`.
 
 For a turn: duplicate check, per-session isolation, read, step, deliver, record message
-ids, one transactional write of the session and the delivery id, hand-off, one log line.
+ids, one transactional write of the session, the delivery id and the screen's statistics
+count, hand-off, one log line.
 The delivery id is written only after the reply went out, so a crash in between leaves
 the update to be answered when the platform delivers it again.
 """
@@ -21,17 +22,18 @@ from bot.channels.base import (
     NotSent,
     Outbox,
     Outcome,
+    PlatformId,
     Result,
     Turn,
     Unreachable,
 )
-from bot.engine import Flows, StepContext, step
+from bot.engine import Flows, Session, StepContext, step
 from bot.engine.events import Start
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
 from bot.service.handoff import Handoffs, handoff_code
-from bot.store.base import Delivery, Store
+from bot.store.base import Delivery, Store, Tally
 from bot.store.isolation import Isolation, MemoryIsolation
 from bot.store.pseudonym import Pseudonymizer
 
@@ -107,6 +109,8 @@ class Conversations:
                 suggested = suggest_language(event.suggested, self.flows.languages)
                 event = replace(event, suggested=suggested)
             before = await self.store.get(key, now)
+            if before is not None and _idle(before, now, turn.idle_limit):
+                before = None  # starts again as a new session; the save replaces the old one
             after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
             outcome = Outcome.ANSWERED
             try:
@@ -130,19 +134,41 @@ class Conversations:
                 ids, outcome = (), Outcome.GIVEN_UP
             if after is not None and ids:
                 after = after.with_messages(*ids)
-            await self.store.save(key, after, delivery)
+            node = public_node(self.flows, reply.node)
+            # The screen shown counts in the same write; a reply given up shows nothing.
+            tally = (
+                Tally.of(now, reply.language, node)
+                if node is not None and outcome is Outcome.ANSWERED
+                else None
+            )
+            await self.store.save(key, after, delivery, tally)
         if reply.handoff is not None:
             self.handoffs.post(reply.handoff, now)
         log_event(
             "reply",
             channel=channel,
-            node=public_node(self.flows, reply.node),
+            node=node,
             lang=reply.language,
             effect=",".join(e.value for e in reply.effects) or None,
             ms=round((time.perf_counter() - started) * 1000, 2),
         )
         return Result(outcome, reply, after is None)
 
+    async def peek(
+        self, channel: str, platform_id: PlatformId, idle_limit: float | None = None
+    ) -> Session | None:
+        """The stored session, without a turn (the web chat draws its page from it); None
+        when there is none or it was idle for `idle_limit` seconds or more."""
+        now = self.clock()
+        session = await self.store.get(self.pseudonyms.key(channel, platform_id), now)
+        if session is None or _idle(session, now, idle_limit):
+            return None
+        return session
+
     async def purge(self) -> int:
         """Delete idle sessions and old delivery ids now; how many sessions went."""
         return await self.store.purge(self.clock())
+
+
+def _idle(session: Session, now: float, limit: float | None) -> bool:
+    return limit is not None and now - session.updated >= limit

@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY, Delivery
+from bot.store.base import DELIVERY_MEMORY, Delivery, Tally
 from bot.store.pseudonym import SessionKey
 
 
@@ -37,10 +37,18 @@ def _m003_delivery_failures(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m004_tallies(db: sqlite_utils.Database) -> None:
+    # Counts only: a day, a language, a screen. No session key, nothing that joins back.
+    db["tallies"].create(  # type: ignore[union-attr]
+        {"day": str, "language": str, "node": str, "count": int}, pk=("day", "language", "node")
+    )
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
     ("003_delivery_failures", _m003_delivery_failures),
+    ("004_tallies", _m004_tallies),
 )
 
 
@@ -91,18 +99,29 @@ class SQLiteStore:
         return Session.from_json(row[0])
 
     async def save(
-        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+        self,
+        key: SessionKey,
+        session: Session | None,
+        delivery: Delivery | None = None,
+        tally: Tally | None = None,
     ) -> None:
-        if delivery is None:  # one statement is its own transaction
+        if delivery is None and tally is None:  # one statement is its own transaction
             self._write_session(key, session)
             return
-        with self._conn:  # the session and the delivery id, both or neither
+        with self._conn:  # the session, the delivery id and the count: all or none
             self._conn.execute("begin")
             self._write_session(key, session)
-            self._conn.execute(
-                "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
-                (delivery.channel, delivery.id, delivery.at),
-            )
+            if delivery is not None:
+                self._conn.execute(
+                    "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
+                    (delivery.channel, delivery.id, delivery.at),
+                )
+            if tally is not None:
+                self._conn.execute(
+                    "insert into tallies (day, language, node, count) values (?, ?, ?, 1) "
+                    "on conflict(day, language, node) do update set count = count + 1",
+                    (tally.day, tally.language, tally.node),
+                )
 
     def _write_session(self, key: SessionKey, session: Session | None) -> None:
         if session is None:
@@ -138,6 +157,12 @@ class SQLiteStore:
 
     async def count(self) -> int:
         return int(self._conn.execute("select count(*) from sessions").fetchone()[0])
+
+    async def tallies(self, day: str) -> dict[tuple[str, str], int]:
+        rows = self._conn.execute(
+            "select language, node, count from tallies where day = ?", (day,)
+        ).fetchall()
+        return {(language, node): int(count) for language, node, count in rows}
 
     async def close(self) -> None:
         self._conn.close()

@@ -19,7 +19,7 @@ from bot.config import Config
 from bot.logs import configure_logging, log_event
 from bot.service.conversations import Conversations
 from bot.service.handoff import Handoffs, WebhookSink
-from bot.service.runtime import load_flows, open_store, pseudonymizer
+from bot.service.runtime import load_flows, open_isolation, open_store, pseudonymizer
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
 from bot.web.listen import bind, browser_url
 from bot.web.unreadable import unreadable_requests
@@ -68,12 +68,15 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     flows = load_flows(config)
     store = open_store(config)
+    isolation = open_isolation(config)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
     handoffs = Handoffs()
     if config.handoff_webhook:
         handoffs.add(WebhookSink(config.handoff_webhook, http))
     app[HTTP] = http
-    app[CONVERSATIONS] = Conversations(flows, store, pseudonymizer(config), handoffs=handoffs)
+    app[CONVERSATIONS] = Conversations(
+        flows, store, pseudonymizer(config), handoffs=handoffs, isolation=isolation
+    )
     purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
     log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
     try:
@@ -84,6 +87,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             await purger
         await handoffs.drain()
         await http.close()
+        await isolation.close()
         await store.close()
 
 

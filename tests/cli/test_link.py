@@ -3,13 +3,24 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from click.testing import CliRunner, Result
 
 from bot.cli import main
 from bot.engine import Flows
+from bot.service.web_links import WebLink, WebLinks
 
 PUBLIC = "https://chat.example.org"
+TELEGRAM = "https://t.me/PutokazBot?start="
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Web links are codes saved in PUTOKAZ_DATA: a temporary one, not the checkout's var/."""
+    monkeypatch.setenv("PUTOKAZ_DATA", str(tmp_path))
+    return tmp_path
 
 
 def link(*args: str, public_url: str | None = None) -> Result:
@@ -17,20 +28,29 @@ def link(*args: str, public_url: str | None = None) -> Result:
     return CliRunner().invoke(main, ["link", *args], env=env)
 
 
-def test_a_web_link_without_a_public_url_warns_on_stderr() -> None:
+def telegram_link(language: str, topic: str) -> Result:
+    """Telegram links carry the payload itself, so the topic found shows in the link."""
+    return link("telegram", "--lang", language, "--topic", topic, "--bot", "PutokazBot")
+
+
+def test_a_web_link_without_a_public_url_warns_on_stderr(data_dir: Path) -> None:
     result = link("web", "--lang", "fa", "--topic", "reflection")
     assert result.exit_code == 0
-    assert result.stdout == "http://127.0.0.1:8080/?start=fa-reflection\n"
+    found = re.fullmatch(r"http://127\.0\.0\.1:8080/\?s=(\w+)\n", result.stdout)
+    assert found, result.stdout
+    assert WebLinks(data_dir).find(found[1]) == WebLink("fa", "reflection")
     assert result.stderr.startswith(
         "warning: PUTOKAZ_PUBLIC_URL is not set, so this link opens http://127.0.0.1:8080, "
         "which only this machine can reach"
     )
 
 
-def test_a_web_link_with_a_public_url_has_no_warning() -> None:
-    result = link("web", "--lang", "fa", "--topic", "reflection", public_url=PUBLIC)
+def test_a_web_link_with_a_public_url_has_no_warning(data_dir: Path) -> None:
+    result = link("web", "--lang", "fa", "--topic", "recover", public_url=PUBLIC)
     assert result.exit_code == 0, result.output
-    assert result.stdout == f"{PUBLIC}/?start=fa-reflection\n"
+    found = re.fullmatch(rf"{re.escape(PUBLIC)}/\?s=(\w+)\n", result.stdout)
+    assert found, result.stdout
+    assert WebLinks(data_dir).find(found[1]) == WebLink("fa", "reflection")
     assert result.stderr == ""
 
 
@@ -74,9 +94,9 @@ def test_list_shows_the_buttons_in_the_language_asked_for(flows: Flows) -> None:
 
 def test_a_topic_can_be_named_by_its_whole_button_label(flows: Flows) -> None:
     for topic, label in menu_buttons(flows).items():
-        result = link("web", "--lang", "en", "--topic", label.upper(), public_url=PUBLIC)
+        result = telegram_link("en", label.upper())
         assert result.exit_code == 0, result.output
-        assert result.stdout == f"{PUBLIC}/?start=en-{topic}\n"
+        assert result.stdout == f"{TELEGRAM}en-{topic}\n"
 
 
 def test_a_topic_can_be_named_by_one_word_only_its_button_has(flows: Flows) -> None:
@@ -87,16 +107,16 @@ def test_a_topic_can_be_named_by_one_word_only_its_button_has(flows: Flows) -> N
         unique = sorted(words(label) - others)
         if unique:
             tried += 1
-            result = link("web", "--lang", "en", "--topic", unique[0], public_url=PUBLIC)
-            assert result.stdout == f"{PUBLIC}/?start=en-{topic}\n", unique[0]
+            result = telegram_link("en", unique[0])
+            assert result.stdout == f"{TELEGRAM}en-{topic}\n", unique[0]
     assert tried >= 3
 
 
 def test_a_topic_in_the_links_language_is_found_by_its_translated_button(flows: Flows) -> None:
     rights = flows.node(flows.navigation.menu).options[0]
     french = flows.text("fr", rights.key).value
-    result = link("web", "--lang", "fr", "--topic", french, public_url=PUBLIC)
-    assert result.stdout == f"{PUBLIC}/?start=fr-{str(rights.goto).removesuffix('.start')}\n"
+    result = telegram_link("fr", french)
+    assert result.stdout == f"{TELEGRAM}fr-{str(rights.goto).removesuffix('.start')}\n"
 
 
 def test_a_word_of_several_buttons_names_the_topics_it_fits(flows: Flows) -> None:
@@ -107,7 +127,7 @@ def test_a_word_of_several_buttons_names_the_topics_it_fits(flows: Flows) -> Non
         if sum(w in words(label) for label in buttons.values()) >= 2
     )
     fitting = [t for t, label in buttons.items() if shared in words(label)]
-    result = link("web", "--lang", "en", "--topic", shared, public_url=PUBLIC)
+    result = telegram_link("en", shared)
     assert result.exit_code == 1
     assert result.stderr.strip() == (
         f"Error: topic {shared!r} fits {len(fitting)} topics: {', '.join(fitting)} — use more "
@@ -116,7 +136,7 @@ def test_a_word_of_several_buttons_names_the_topics_it_fits(flows: Flows) -> Non
 
 
 def test_an_unknown_topic_lists_the_topics_with_their_buttons(flows: Flows) -> None:
-    result = link("web", "--lang", "en", "--topic", "shelterr", public_url=PUBLIC)
+    result = telegram_link("en", "shelterr")
     assert result.exit_code == 1
     assert "unknown topic 'shelterr' — use one of: " in result.stderr
     for topic, label in menu_buttons(flows).items():

@@ -14,6 +14,9 @@ FIELDS: Mapping[str, type] = {
     "option": str,
     "node": str,
     "payload": str,
+    "screen": int,
+    "language": str,
+    "fresh": bool,
 }
 """Every field the page sends, with its JSON type; `action` is required."""
 REQUIRED = ("action",)
