@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from bot.cli.config import cli_config
+from bot.cli.doctor import doctor
 from bot.cli.group import Group
 from bot.cli.i18n import i18n
 from bot.cli.link import link
@@ -170,5 +171,5 @@ def diagram(only: str | None) -> None:
     click.echo(mermaid(flows, only), nl=False)
 
 
-for group in (i18n, telegram, viber):
+for group in (doctor, i18n, telegram, viber):
     main.add_command(group)

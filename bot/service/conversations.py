@@ -29,9 +29,11 @@ from bot.channels.base import (
 )
 from bot.engine import Flows, Session, StepContext, step
 from bot.engine.events import Start
+from bot.engine.reply import Effect
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
+from bot.metrics import Metrics
 from bot.service.handoff import Handoffs, handoff_code
 from bot.store.base import Delivery, Store, Tally
 from bot.store.isolation import Isolation, MemoryIsolation
@@ -65,6 +67,7 @@ class Conversations:
         clock: Callable[[], float] = time.time,
         handoffs: Handoffs | None = None,
         isolation: Isolation | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.flows = flows
         self.store = store
@@ -72,9 +75,22 @@ class Conversations:
         self.clock = clock
         self.handoffs = handoffs if handoffs is not None else Handoffs()
         self.isolation = isolation if isolation is not None else MemoryIsolation()
+        self.metrics = metrics if metrics is not None else Metrics()
 
     async def run(self, channel: str, inbound: Inbound, outbox: Outbox) -> Result:
         """Act on one inbound value; raises ReplyNotSent when the platform should retry."""
+        try:
+            result = await self._run(channel, inbound, outbox)
+        except ReplyNotSent:
+            self.metrics.update(channel, "deferred")
+            raise
+        if result.outcome is Outcome.DUPLICATE:
+            self.metrics.duplicate(channel)
+        else:
+            self.metrics.update(channel, result.outcome.value)
+        return result
+
+    async def _run(self, channel: str, inbound: Inbound, outbox: Outbox) -> Result:
         match inbound:
             case Turn():
                 return await self._turn(channel, inbound, outbox)
@@ -144,13 +160,18 @@ class Conversations:
             await self.store.save(key, after, delivery, tally)
         if reply.handoff is not None:
             self.handoffs.post(reply.handoff, now)
+            self.metrics.handoff(channel)
+        if Effect.QUICK_EXIT in reply.effects:
+            self.metrics.quick_exit(channel)
+        seconds = time.perf_counter() - started
+        self.metrics.latency(channel, seconds)
         log_event(
             "reply",
             channel=channel,
             node=node,
             lang=reply.language,
             effect=",".join(e.value for e in reply.effects) or None,
-            ms=round((time.perf_counter() - started) * 1000, 2),
+            ms=round(seconds * 1000, 2),
         )
         return Result(outcome, reply, after is None)
 

@@ -72,7 +72,7 @@ class SQLiteStore:
     """Sessions and deliveries in one SQLite file; each answered update is one transaction."""
 
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         # Like the pepper: only the service's user may read the sessions (SQLite gives the
         # -wal and -shm files the database file's mode).
         os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))

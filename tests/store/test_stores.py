@@ -197,3 +197,13 @@ def test_an_existing_sqlite_file_is_made_private_too(tmp_path: Path) -> None:
     (tmp_path / "putokaz.db").touch(mode=0o644)
     SQLiteStore(tmp_path / "putokaz.db", ttl=TTL).db.conn.close()
     assert stat.S_IMODE((tmp_path / "putokaz.db").stat().st_mode) == 0o600
+
+
+async def test_a_new_data_folder_is_private(tmp_path: Path) -> None:
+    from bot.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "by-store" / "putokaz.db")
+    await store.close()
+    load_pepper(tmp_path / "by-pepper")
+    for data in (tmp_path / "by-store", tmp_path / "by-pepper"):
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700

@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from bot.logs import log_event
+from bot.metrics import Metrics
 
 AUTH_HEADER = "X-Viber-Auth-Token"
 CALL_TIMEOUT = 5.0
@@ -123,7 +124,9 @@ class ViberClient:
         tries: int = TRIES,
         backoff: float = BACKOFF,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.http = http
         self.token = token
         self.base_url = base_url.rstrip("/")
@@ -148,9 +151,15 @@ class ViberClient:
         while True:
             try:
                 return await self._once(method, data)
+            except ViberError as error:
+                self._count_error(error)
+                raise
             except _Retry as retry:
+                self._count_error(retry.error)
                 if attempt >= self.tries:
                     raise retry.error from None
+                if self.metrics is not None:
+                    self.metrics.retry("viber", method, _retry_reason(retry.error))
                 wait = self.backoff * 2 ** (attempt - 1)
                 attempt += 1
                 log_event(
@@ -162,6 +171,12 @@ class ViberClient:
                     status=retry.error.status,
                 )
                 await self.sleep(wait)
+
+    def _count_error(self, error: ViberError) -> None:
+        if self.metrics is None:
+            return
+        status = error.status if error.kind == "http" and error.status else error.reason
+        self.metrics.platform_error("viber", error.method, status)
 
     async def _once(self, method: str, data: bytes) -> dict[str, Any]:
         headers = {AUTH_HEADER: self.token, "Content-Type": "application/json"}
@@ -191,6 +206,14 @@ class ViberClient:
         if code == RATE_LIMITED:
             raise _Retry(failure)
         raise failure
+
+
+def _retry_reason(error: ViberError) -> str:
+    if error.kind == "viber":
+        return "rate_limited"
+    if error.kind == "http":
+        return "server_error"
+    return error.kind
 
 
 def _json_object(raw: bytes) -> dict[str, Any] | None:

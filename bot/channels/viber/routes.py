@@ -80,24 +80,25 @@ async def webhook(request: web.Request) -> web.StreamResponse:
     if request.headers.get("Content-Encoding", "identity").lower() != "identity":
         # Viber sends plain JSON; decoding anything else before the signature check
         # would be work done for anyone who asks.
-        return _rejected(415, "encoding")
+        return _rejected(request, 415, "encoding")
     try:
         raw = await read_body(request, MAX_CALLBACK_BYTES)
     except BodyRefused as refused:
-        return _rejected(refused.status, refused.reason)
+        return _rejected(request, refused.status, refused.reason)
     token = request.app[CONFIG].viber_token or ""
     if not signature_ok(raw, request.headers.get(SIGNATURE_HEADER), token):
-        return _rejected(403, "signature")
+        return _rejected(request, 403, "signature")
     try:
         data = parse_json(raw)
     except BodyRefused as refused:
-        return _rejected(refused.status, refused.reason)
+        return _rejected(request, refused.status, refused.reason)
     if not isinstance(data, dict):
-        return _rejected(400, "shape")
+        return _rejected(request, 400, "shape")
     conversations = request.app[CONVERSATIONS]
     try:
         callback = parse_callback(data, conversations.flows)
     except Skip as skipped:
+        conversations.metrics.update(CHANNEL, "ignored")
         log_event("viber_ignored", channel=CHANNEL, reason=skipped.reason)
         return web.Response(status=200)
     return await _act(request, conversations, callback)
@@ -167,7 +168,12 @@ async def _act(
         await conversations.run(CHANNEL, inbound, NO_REPLY)
         return web.Response(status=200)
     config = request.app[CONFIG]
-    client = ViberClient(request.app[HTTP], config.viber_token or "", config.viber_api_url)
+    client = ViberClient(
+        request.app[HTTP],
+        config.viber_token or "",
+        config.viber_api_url,
+        metrics=conversations.metrics,
+    )
     outbox = ViberOutbox(client, str(inbound.platform_id), _paired_ids(conversations.flows))
     outbox.welcome = callback.welcome
     try:
@@ -217,7 +223,8 @@ class ViberOutbox:
         return ()
 
 
-def _rejected(status: int, reason: str) -> web.Response:
+def _rejected(request: web.Request, status: int, reason: str) -> web.Response:
+    request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
     log_event("viber_rejected", channel=CHANNEL, status=status, reason=reason)
     return web.Response(status=status)
 

@@ -239,9 +239,11 @@ async def chat(request: web.Request) -> web.Response:
         data = check_request(await read_json(request, MAX_CHAT_BODY))
         event = parse_event(data, request.headers.get("Accept-Language"))
     except BodyRefused as refused:
+        request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
         log_event("webchat_refused", channel=CHANNEL, status=refused.status, reason=refused.reason)
         return _error(refused.status, body_error(refused.reason, MAX_CHAT_BODY))
     except (InvalidRequest, BadRequest) as error:
+        request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
         log_event("webchat_refused", channel=CHANNEL, status=400, reason="schema")
         return _error(400, str(error))
     conversations = request.app[CONVERSATIONS]
