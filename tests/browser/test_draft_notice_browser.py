@@ -9,6 +9,7 @@ from bot.engine import Flows
 from bot.engine.model import MsgKey
 from tests.support.server import ServerProcess
 
+# The browser is shared by the session, so its tests run on the session's event loop.
 pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
