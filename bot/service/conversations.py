@@ -106,6 +106,7 @@ class Conversations:
 
     async def _turn(self, channel: str, turn: Turn, outbox: Outbox) -> Result:
         started = time.perf_counter()
+        flows = self.flows  # published content may be swapped in meanwhile; a turn keeps its own
         key = self.pseudonyms.key(channel, turn.platform_id)
         async with self.isolation.lock(key):
             # Inside the lock: a concurrent duplicate waits, then finds this one answered.
@@ -122,12 +123,12 @@ class Conversations:
             if isinstance(event, Start) and event.suggested:
                 # Channels pass what the device says (Accept-Language, language_code);
                 # the engine gets one of our codes or nothing.
-                suggested = suggest_language(event.suggested, self.flows.languages)
+                suggested = suggest_language(event.suggested, flows.languages)
                 event = replace(event, suggested=suggested)
             before = await self.store.get(key, now)
             if before is not None and _idle(before, now, turn.idle_limit):
                 before = None  # starts again as a new session; the save replaces the old one
-            after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
+            after, reply = step(flows, before, event, StepContext(now, handoff_code()))
             outcome = Outcome.ANSWERED
             try:
                 ids = await outbox.deliver(reply, before, now)
@@ -150,7 +151,7 @@ class Conversations:
                 ids, outcome = (), Outcome.GIVEN_UP
             if after is not None and ids:
                 after = after.with_messages(*ids)
-            node = public_node(self.flows, reply.node)
+            node = public_node(flows, reply.node)
             # The screen shown counts in the same write; a reply given up shows nothing.
             tally = (
                 Tally.of(now, reply.language, node)
