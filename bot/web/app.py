@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -20,7 +21,13 @@ from bot.config import Config
 from bot.logs import configure_logging, log_event
 from bot.service.conversations import Conversations
 from bot.service.handoff import WebhookSink
-from bot.service.runtime import Services, conversations_for
+from bot.service.reload import follow, reload_from_folders
+from bot.service.runtime import (
+    Services,
+    check_store,
+    conversations_for,
+    open_content_versions,
+)
 from bot.web import metrics
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 from bot.web.listen import bind, browser_url
@@ -77,6 +84,7 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
             app[HTTP] = http
             if services.store is None:
                 stack.push_async_callback(conversations.store.close)
+            await check_store(conversations.store, conversations.pseudonyms)
             if services.isolation is None:
                 stack.push_async_callback(conversations.isolation.close)
             for channel in channels:
@@ -90,7 +98,12 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
 
                 sink = StaffChatSink(telegram.channel.api, config.handoff_telegram_chat)
                 conversations.handoffs.add(sink)
-            await stack.enter_async_context(_purging(conversations))
+            await stack.enter_async_context(_background(_purge_forever(conversations)))
+            # Published content reloads without a restart, on every replica.
+            versions = open_content_versions(config)
+            stack.push_async_callback(versions.close)
+            reload = reload_from_folders(config, conversations)
+            await stack.enter_async_context(_background(follow(versions, reload)))
             flows = conversations.flows
             log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
             yield
@@ -123,15 +136,15 @@ async def _drain(conversations: Conversations) -> None:
 
 
 @contextlib.asynccontextmanager
-async def _purging(conversations: Conversations) -> AsyncIterator[None]:
-    """Purge idle sessions every PURGE_EVERY seconds while the app runs."""
-    purger = asyncio.create_task(_purge_forever(conversations))
+async def _background(work: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run `work` while the app runs; cancel it at shutdown."""
+    task = asyncio.create_task(work)
     try:
         yield
     finally:
-        purger.cancel()
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await purger
+            await task
 
 
 async def _purge_forever(conversations: Conversations) -> None:

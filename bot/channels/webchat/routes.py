@@ -34,7 +34,7 @@ from bot.engine.events import Choose, Event, Start, Text
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey, NodeId
 from bot.engine.reply import NO_CODE, Effect, Reply
 from bot.engine.session import Session
-from bot.engine.step import public_node, render
+from bot.engine.step import draft_notice, public_node, render
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
 from bot.service.conversations import Conversations
@@ -66,16 +66,19 @@ class View:
     node: str
     language: str
     typed: bool = False
+    draft: bool = False
+    """The screen carried the draft-language notice (shown once, so kept through the redirect)."""
 
     def cookie(self) -> str:
-        return f"{self.node}~{self.language}~{'t' if self.typed else ''}"
+        flags = ("t" if self.typed else "") + ("d" if self.draft else "")
+        return f"{self.node}~{self.language}~{flags}"
 
     @classmethod
     def parse(cls, raw: str | None) -> View | None:
         match = VIEW_VALUE.match(raw or "")
         if match is None:
             return None
-        return cls(match.group(1), match.group(2), "t" in match.group(3))
+        return cls(match.group(1), match.group(2), "t" in match.group(3), "d" in match.group(3))
 
 
 @dataclass(frozen=True)
@@ -158,6 +161,9 @@ async def page(site: Site, request: web.Request) -> web.StreamResponse:
             if view.typed:
                 key = flows.navigation.notices["free_text"]
                 notices = (flows.text(session.language or SOURCE_LANGUAGE, key).value,)
+            draft = draft_notice(flows, session.language) if view.draft else None
+            if draft is not None:
+                notices = (draft, *notices)
         reply = render(flows, node, session.language, session.handoff_code or NO_CODE)
         reply = replace(reply, screen=session.screen)
     else:
@@ -195,7 +201,7 @@ async def _from_link(site: Site, request: web.Request) -> web.StreamResponse:
     event = Start(payload, request.headers.get("Accept-Language"))
     answer = await _run(site, cookie, event, _idle(site))
     _set_session_cookie(response, cookie)
-    _set_view(response, View(answer.reply.node or "", answer.reply.language))
+    _set_view(response, _view(site.conversations.flows, answer.reply))
     return response
 
 
@@ -328,8 +334,16 @@ async def form_post(site: Site, request: web.Request) -> web.StreamResponse:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
         _set_session_cookie(response, cookie)
-    _set_view(response, View(reply.node or "", reply.language, isinstance(event, Text)))
+    _set_view(response, _view(site.conversations.flows, reply, typed=isinstance(event, Text)))
     return response
+
+
+def _view(flows: Flows, reply: Reply, *, typed: bool = False) -> View:
+    """What the redirected page shows: the node, and the notices that were meant once."""
+    draft = draft_notice(flows, reply.language)
+    return View(
+        reply.node or "", reply.language, typed, draft is not None and draft in reply.notices
+    )
 
 
 def _set_session_cookie(response: web.StreamResponse, cookie: str) -> None:
