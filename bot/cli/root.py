@@ -88,13 +88,14 @@ def serve(host: str | None, port: int | None) -> None:
       PUTOKAZ_TELEGRAM_TOKEN=123:ABC putokaz serve      # Telegram by long polling
       putokaz serve --host 0.0.0.0 --port 9000
     """
+    from bot.store.redis import PepperMismatch
     from bot.web.app import run
     from bot.web.listen import PortInUse
 
     config = cli_config()
     try:
         run(config, host=host, port=port)
-    except PortInUse as error:
+    except (PortInUse, PepperMismatch) as error:
         raise click.ClickException(str(error)) from None
 
 
@@ -144,6 +145,32 @@ def purge() -> None:
             await store.close()
 
     click.echo(f"purged {asyncio.run(go())} idle session(s)")
+
+
+@main.command()
+def reload() -> None:
+    """Make every running replica reload flows/ and the catalogs, without a restart.
+
+    Run it after changing the flows or catalogs on the server. Replicas sharing
+    PUTOKAZ_REDIS_URL hear it within a second; on SQLite the server checks every
+    second.
+
+    \b
+    Example:
+      putokaz i18n compile && putokaz reload
+    """
+    from bot.service.runtime import open_content_versions
+
+    config = cli_config()
+
+    async def go() -> int:
+        versions = open_content_versions(config)
+        try:
+            return await versions.bump()
+        finally:
+            await versions.close()
+
+    click.echo(f"published content number {asyncio.run(go())}: every replica reloads")
 
 
 main.add_command(link)
