@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
@@ -44,7 +44,6 @@ class Config:
     log_format: str = "text"
     metrics_token: str | None = None
     shutdown_timeout: int = 20
-    extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def database(self) -> Path:

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 import aiohttp
 from aiohttp import web
@@ -134,3 +134,25 @@ class ChannelRoutes(Protocol):
     def running(self, http: aiohttp.ClientSession) -> AbstractAsyncContextManager[None]:
         """Open the channel's clients for the app's lifetime."""
         ...
+
+
+T = TypeVar("T")
+
+
+class WhileRunning(Generic[T]):
+    """A channel's part that exists only while the web app runs (it needs the app's
+    HTTP client): set in `running()`, read by the route handlers."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._value: T | None = None
+
+    def get(self) -> T:
+        """The part; an error naming it before the app started or after it stopped."""
+        if self._value is None:
+            raise RuntimeError(f"the {self.name} runs only while the web app does")
+        return self._value
+
+    def set(self, value: T | None) -> None:
+        """Put the part in place (None once the app stops)."""
+        self._value = value

@@ -1,3 +1,3 @@
 """Translations: the flow-string extractor, the language manifest, gettext catalogs
-compiled once into the engine's text tables, catalog lint and locale formatting.
+compiled once into the engine's text tables, and catalog lint.
 """

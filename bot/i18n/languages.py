@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from babel import Locale, UnknownLocaleError
 
-from bot.engine.load.yaml_source import LocatedDict, LocatedList, parse
+from bot.engine.load.yaml_source import InvalidYaml, LocatedDict, LocatedList, parse
 from bot.engine.model import SOURCE_LANGUAGE, Language, Location
 from bot.engine.problems import Problem, did_you_mean
 from bot.i18n.errors import CatalogError
@@ -72,16 +71,11 @@ def read_manifest(path: Path) -> tuple[LanguageEntry, ...]:
     except (OSError, UnicodeDecodeError) as exc:
         reader.error(0, f"cannot read it ({exc}) — save it as UTF-8 text")
         raise CatalogError(reader.problems) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        detail = getattr(exc, "problem", None) or str(exc)
-        reader.error(
-            mark.line + 1 if mark else 0,
-            f"this is not valid YAML ({detail}) — check indentation and quotes",
-        )
+    except InvalidYaml as exc:
+        reader.error(exc.line, str(exc))
         raise CatalogError(reader.problems) from None
     for dup in duplicates:
-        reader.error(dup.line, f'"{dup.key}" appears twice (first at line {dup.first_line})')
+        reader.error(dup.line, str(dup))
     entries = reader.entries(data)
     if reader.problems:
         raise CatalogError(reader.problems)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import secrets
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypedDict
 
 import aiohttp
 
@@ -19,7 +19,14 @@ from bot.logs import log_event
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B: easy to read aloud
 CODE_LENGTH = 4
 
-HandoffDocument = dict[str, object]
+
+class HandoffDocument(TypedDict):
+    """Exactly what a sink receives: the code, the language, the topics seen, the minute."""
+
+    code: str
+    language: str
+    topics: list[str]
+    time: str
 
 
 def handoff_code() -> str:

@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from bot.channels.base import WhileRunning
 from bot.channels.body import BodyRefused, read_json
 from bot.channels.telegram.api import TelegramAPI
 from bot.channels.telegram.channel import CHANNEL, TelegramChannel
@@ -45,14 +46,12 @@ class TelegramRoutes:
         self.webhook_mode = bool(config.public_url)
         self.stopping = stopping
         """Set at SIGTERM: long polling finishes the updates it fetched, then stops."""
-        self._channel: TelegramChannel | None = None
+        self._channel: WhileRunning[TelegramChannel] = WhileRunning("Telegram channel")
 
     @property
     def channel(self) -> TelegramChannel:
-        """The channel, once the app runs (it needs the app's HTTP client)."""
-        if self._channel is None:
-            raise RuntimeError("the Telegram channel runs only while the web app does")
-        return self._channel
+        """The channel, once the app runs."""
+        return self._channel.get()
 
     def routes(self) -> list[web.RouteDef]:
         if not self.webhook_mode:
@@ -77,9 +76,8 @@ class TelegramRoutes:
             http,
             metrics=self.conversations.metrics,
         )
-        channel = self._channel = TelegramChannel(
-            self.conversations, api, config.handoff_telegram_chat
-        )
+        channel = TelegramChannel(self.conversations, api, config.handoff_telegram_chat)
+        self._channel.set(channel)
         poller: asyncio.Task[None] | None = None
         if self.webhook_mode:
             log_event("telegram_webhook", channel=CHANNEL, mode="webhook", path=PATH)
@@ -98,7 +96,7 @@ class TelegramRoutes:
                 with contextlib.suppress(TimeoutError, asyncio.CancelledError):
                     await asyncio.wait_for(poller, config.shutdown_timeout)
             await api.close()
-            self._channel = None
+            self._channel.set(None)
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
         """Check the secret and the size, then act; a bad update is answered 200 and ignored.
@@ -149,8 +147,5 @@ class StaffChatSink:
 
 def staff_line(document: HandoffDocument) -> str:
     """`K7F3 · fa · reflection, rights · 2026-11-26T09:14Z`: the document, nothing else."""
-    topics = document["topics"]
-    shown = ", ".join(str(t) for t in topics) if isinstance(topics, list) else ""
-    return " · ".join(
-        (str(document["code"]), str(document["language"]), shown or "-", str(document["time"]))
-    )
+    shown = ", ".join(document["topics"]) or "-"
+    return " · ".join((document["code"], document["language"], shown, document["time"]))

@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from bot.channels.base import WhileRunning
 from bot.channels.body import BodyRefused, parse_json, read_body
 from bot.channels.viber.api import ViberClient
 from bot.channels.viber.channel import ViberChannel
@@ -39,14 +40,12 @@ class ViberRoutes:
         self.conversations = conversations
         self.config = config
         self.token = config.viber_token or ""
-        self._channel: ViberChannel | None = None
+        self._channel: WhileRunning[ViberChannel] = WhileRunning("Viber channel")
 
     @property
     def channel(self) -> ViberChannel:
-        """The channel, once the app runs (it needs the app's HTTP client)."""
-        if self._channel is None:
-            raise RuntimeError("the Viber channel runs only while the web app does")
-        return self._channel
+        """The channel, once the app runs."""
+        return self._channel.get()
 
     def routes(self) -> list[web.RouteDef]:
         return [web.post(PATH, self.webhook)]
@@ -57,11 +56,11 @@ class ViberRoutes:
         client = ViberClient(
             http, self.token, self.config.viber_api_url, metrics=self.conversations.metrics
         )
-        self._channel = ViberChannel(self.conversations, client)
+        self._channel.set(ViberChannel(self.conversations, client))
         try:
             yield
         finally:
-            self._channel = None
+            self._channel.set(None)
 
     async def webhook(self, request: web.Request) -> web.StreamResponse:
         """Check size and signature, then act on the callback; never a 5xx for bad input."""

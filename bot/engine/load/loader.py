@@ -10,12 +10,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from bot.engine.load.draft import Draft
 from bot.engine.load.flow_file import load_flow
 from bot.engine.load.side_files import load_contacts, load_glossary, load_navigation
-from bot.engine.load.yaml_source import LocatedDict, parse
+from bot.engine.load.yaml_source import InvalidYaml, LocatedDict, parse
 from bot.engine.model import (
     Flows,
     Location,
@@ -117,21 +115,11 @@ def _parse_file(draft: Draft, path: Path) -> None:
 def _parse_text(draft: Draft, shown: str, stem: str | None, text: str) -> LocatedDict | None:
     try:
         data, duplicates = parse(text)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = mark.line + 1 if mark else 0
-        problem = getattr(error, "problem", None) or str(error)
-        draft.error(
-            shown, line, f"this is not valid YAML ({problem}) — check indentation and quotes"
-        )
+    except InvalidYaml as error:
+        draft.error(shown, error.line, str(error))
         return None
     for dup in duplicates:
-        draft.error(
-            shown,
-            dup.line,
-            f'"{dup.key}" appears twice (first at line {dup.first_line}) — '
-            "rename or merge one of them",
-        )
+        draft.error(shown, dup.line, str(dup))
     if not isinstance(data, LocatedDict):
         draft.error(shown, 1, "a flow file must be a mapping — start with `version: 1`")
         return None

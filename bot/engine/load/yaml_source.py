@@ -22,9 +22,21 @@ class LocatedList(list[Any]):
 
 
 class DuplicateKey(Exception):
+    """A key given twice in one mapping; the message says where the first one is."""
+
     def __init__(self, key: str, line: int, first_line: int) -> None:
         self.key, self.line, self.first_line = key, line, first_line
-        super().__init__(key)
+        super().__init__(
+            f'"{key}" appears twice (first at line {first_line}) — rename or merge one of them'
+        )
+
+
+class InvalidYaml(Exception):
+    """A YAML syntax error at `line` (1-based; 0 when unknown), with how to fix it."""
+
+    def __init__(self, line: int, problem: str) -> None:
+        self.line = line
+        super().__init__(f"this is not valid YAML ({problem}) — check indentation and quotes")
 
 
 if TYPE_CHECKING:
@@ -72,10 +84,14 @@ _LocatingLoader.add_constructor(
 
 
 def parse(text: str) -> tuple[Any, list[DuplicateKey]]:
-    """Parse one YAML document; raises `yaml.YAMLError` on a syntax error."""
+    """Parse one YAML document, with the keys given twice; raises InvalidYaml."""
     loader = _LocatingLoader(text)
     loader.duplicates = []
     try:
         return loader.get_single_data(), loader.duplicates
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise InvalidYaml(mark.line + 1 if mark else 0, problem) from None
     finally:
         loader.dispose()
