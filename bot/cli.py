@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from bot.admin.cli import admin, flows
 from bot.channels.telegram_cli import telegram
 from bot.channels.viber_cli import viber
 from bot.cli_config import cli_config
@@ -193,5 +194,5 @@ def diagram(only: str | None) -> None:
     click.echo(mermaid(flows, only), nl=False)
 
 
-for group in (i18n, telegram, viber):
+for group in (i18n, telegram, viber, admin, flows):
     main.add_command(group)

@@ -45,6 +45,11 @@ class Config:
     def database(self) -> Path:
         return self.data_dir / "putokaz.db"
 
+    @property
+    def staff_database(self) -> Path:
+        """Flow versions, staff accounts and the audit log (never a person's data)."""
+        return self.data_dir / "staff.db"
+
 
 def read_dotenv(path: Path) -> dict[str, str]:
     """KEY=VALUE lines of a .env file; comments and blank lines skipped."""

@@ -30,19 +30,21 @@ def _m002_deliveries(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["seen"])  # type: ignore[union-attr]
 
 
-MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
+Migrations = tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...]
+
+MIGRATIONS: Migrations = (
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
 )
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
+def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply the migrations not yet recorded, each in its own transaction."""
     if "migrations" not in db.table_names():
         db["migrations"].create({"name": str, "applied": str}, pk="name")  # type: ignore[union-attr]
     done = {row["name"] for row in db["migrations"].rows}
     applied = []
-    for name, migration in MIGRATIONS:
+    for name, migration in migrations:
         if name in done:
             continue
         with db.conn:
@@ -52,17 +54,26 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
+def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite3.Connection:
+    """A connection to a database file (WAL, synchronous=NORMAL), migrated to the newest
+    schema: the sessions' file, or the staff area's with its own `migrations`."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.enable_wal()
+    db.execute("pragma synchronous=NORMAL")
+    db.execute("pragma secure_delete=ON")
+    db.execute("pragma busy_timeout=5000")
+    migrate(db, migrations)
+    return conn
+
+
 class SQLiteStore:
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.ttl = ttl
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+        conn = open_database(path)
         self.db = sqlite_utils.Database(conn)
-        self.db.enable_wal()
-        self.db.execute("pragma synchronous=NORMAL")
-        self.db.execute("pragma secure_delete=ON")
-        migrate(self.db)
         self._conn = conn
 
     async def get(self, key: SessionKey, now: float) -> Session | None:

@@ -15,6 +15,8 @@ import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bot.admin.app import add_admin
+from bot.admin.keys import AdminSettings
 from bot.channels import webchat
 from bot.config import Config
 from bot.conversation import Conversations
@@ -41,6 +43,14 @@ def create_app(config: Config) -> web.Application:
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/healthz", healthz)
     webchat.add_routes(app)
+    add_admin(
+        app,
+        AdminSettings(
+            flows_dir=config.flows_dir,
+            locales_dir=config.locales_dir,
+            secure_cookies=config.public_url is not None,
+        ),
+    )
     if config.telegram_token:
         from bot.channels.telegram import add_routes as add_telegram_routes
 
