@@ -1,4 +1,5 @@
 # The whole set-up is `make run` and `make test`; both create .venv when needed.
+# `make test` first installs the missing system packages (scripts/system-deps).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -13,10 +14,11 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/putokaz i18n compile > /dev/null
-	$(BIN)/putokaz serve
+	@$(BIN)/putokaz i18n compile > /dev/null
+	@$(BIN)/putokaz serve
 
 test: $(STAMP)
+	scripts/system-deps
 	$(BIN)/python -m pytest -q
 
 bench: $(STAMP)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import PROJECT_ROOT, load_config
 from bot.engine import Flows
-from bot.runtime import load_flows
+from bot.service.runtime import load_flows
 from tests.support.server import ServerProcess
 
 FLOWS_DIR = PROJECT_ROOT / "flows"

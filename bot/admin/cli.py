@@ -22,12 +22,9 @@ CLI_ACTOR = "cli"
 
 
 def _config() -> Config:
-    try:
-        from bot.cli.config import cli_config  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        from bot.cli_config import cli_config  # type: ignore[import-not-found,no-redef,unused-ignore]
-    config: Config = cli_config()
-    return config
+    from bot.cli.config import cli_config
+
+    return cli_config()
 
 
 def open_data(config: Config) -> StaffData:

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
-from bot.checks import check_loaded
 from bot.engine import Flows
-from bot.engine.loader import load_texts
+from bot.engine.load.loader import load_texts
 from bot.engine.problems import FlowError, Problem, Severity
 from bot.logs import log_event
+from bot.service.checks import check_loaded
 from bot.store.versions import FlowFiles, FlowVersion, VersionInfo, VersionStore
 
 FILE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}\.yaml$")

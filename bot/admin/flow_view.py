@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from bot.admin.graph import Marks
 from bot.admin.workspace import Workspace, translation_gaps
-from bot.engine.loader import parse_file_text
+from bot.engine.load.loader import parse_file_text
 from bot.engine.model import Node
 from bot.engine.problems import FlowError, Problem, Severity
 

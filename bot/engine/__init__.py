@@ -4,7 +4,7 @@ Nothing here performs I/O, reads the clock or draws random numbers.
 """
 
 from bot.engine.events import Back, Choose, Event, Exit, Forget, Menu, Start, Text
-from bot.engine.loader import FlowError, load, load_dir
+from bot.engine.load.loader import FlowError, load, load_dir
 from bot.engine.model import Flows, Node, NodeId, Option, OptionId
 from bot.engine.reply import Button, Effect, Message, Reply
 from bot.engine.session import Session

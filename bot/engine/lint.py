@@ -212,20 +212,42 @@ def _glossary(flows: Flows) -> Iterator[Problem]:
                     )
 
 
+def first_screens(flows: Flows) -> list[NodeId]:
+    """Nodes a person can see before choosing anything: the start, the menu, the hotline,
+    the two endings, and every flow's start (an escalation link `?start=en-<flow>`
+    opens `<flow>.start` directly, so each is a first screen too)."""
+    nav = flows.navigation
+    fixed = [nav.start, nav.menu, nav.hotline, nav.exited, nav.forgotten]
+    starts = [node_id for node_id in flows.nodes if node_id.endswith(".start")]
+    return list(dict.fromkeys(n for n in (*fixed, *starts) if n in flows.nodes))
+
+
 def discreet_keys(flows: Flows) -> list[tuple[MsgKey, Location | None]]:
-    """Strings seen before anyone chooses a topic: first screens, footer, their buttons."""
+    """Strings seen before anyone chooses a topic: every first screen and its buttons,
+    the first flow's buttons, the footer and the notices."""
     nav = flows.navigation
     keys: list[tuple[MsgKey, Location | None]] = []
     first_flow = nav.start.split(".")[0]
-    for node_id in (nav.start, nav.menu):
+    for node_id in first_screens(flows):
         node = flows.node(node_id)
         keys.extend((key, node.location) for key in node.say_keys)
+        keys.extend((option.key, option.location) for option in node.options)
     for node in flows.nodes.values():
         if node.flow == first_flow:
             keys.extend((option.key, option.location) for option in node.options)
     keys.extend((option.key, option.location) for option in nav.footer)
     keys.extend((key, nav.location) for key in nav.notices.values())
-    return keys
+    return list(dict.fromkeys(keys))
+
+
+def discreet_pattern(words: tuple[str, ...]) -> re.Pattern[str] | None:
+    """One pattern for a language's discreet list; each entry is a word stem, found
+    anywhere in the text ("exploit" catches "exploited" and "exploitation")."""
+    stems = sorted({w.strip() for w in words if w.strip()}, key=len, reverse=True)
+    if not stems:
+        return None
+    # The trailing letters only make the message show the whole word ("exploited").
+    return re.compile("(?:" + "|".join(re.escape(w) for w in stems) + r")\w{0,15}", re.IGNORECASE)
 
 
 def _discreet(flows: Flows) -> Iterator[Problem]:
@@ -243,9 +265,9 @@ def _discreet(flows: Flows) -> Iterator[Problem]:
         words = flows.glossary.discreet.get(language, ()) + flows.glossary.discreet.get(
             SOURCE_LANGUAGE, ()
         )
-        if not words:
+        pattern = discreet_pattern(words)
+        if pattern is None:
             continue
-        pattern = re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
         for key, location in discreet_keys(flows):
             text = table[key]
             if language != SOURCE_LANGUAGE and text.fallback:
@@ -255,6 +277,6 @@ def _discreet(flows: Flows) -> Iterator[Problem]:
                 yield Problem(
                     location,
                     f'"{key}" in {language} says "{found.group(0)}", which must not show on the '
-                    "first screens or buttons (someone may be looking over the shoulder) — "
-                    "reword it",
+                    "first screens or buttons (a flow's start opens first from an escalation "
+                    "link; someone may be looking over the shoulder) — reword it",
                 )

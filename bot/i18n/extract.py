@@ -17,10 +17,10 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
 from bot.engine.lint import LABEL_LIMIT, SCREEN_LIMIT
-from bot.engine.loader import parse_file_text
+from bot.engine.load.loader import parse_file_text
+from bot.engine.load.yaml_source import LocatedDict, LocatedList
 from bot.engine.model import Action, MsgKey, Navigation, Node, Option
 from bot.engine.texts import PLACEHOLDER, placeholders
-from bot.engine.yaml_source import LocatedDict, LocatedList
 
 # Babel turns the first argument of a pgettext call into msgctxt (keyword spec
 # ((1, "c"), 2)); a custom extractor gets msgctxt only by posing as that call.

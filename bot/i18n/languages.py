@@ -13,9 +13,9 @@ from typing import Any
 import yaml
 from babel import Locale, UnknownLocaleError
 
+from bot.engine.load.yaml_source import LocatedDict, LocatedList, parse
 from bot.engine.model import SOURCE_LANGUAGE, Language, Location
 from bot.engine.problems import Problem, did_you_mean
-from bot.engine.yaml_source import LocatedDict, LocatedList, parse
 from bot.i18n.errors import CatalogError
 from bot.i18n.layout import shown
 

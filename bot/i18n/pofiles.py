@@ -10,7 +10,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
 from babel.messages.mofile import read_mo, write_mo
-from babel.messages.pofile import PoFileError, PoFileParser, unescape, write_po
+from babel.messages.pofile import PoFileError, PoFileParser, normalize, unescape, write_po
 
 from bot.engine.model import Location
 from bot.engine.problems import Problem
@@ -94,9 +94,25 @@ def _recover_previous(message: Message) -> None:
 
 
 def render_po(catalog: Catalog) -> bytes:
+    """The .po text; `#| msgid` written here, as Babel's own writer wraps a multi-line
+    previous msgid into one broken comment that msgfmt rejects."""
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=WIDTH, include_previous=True)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=WIDTH, include_previous=False)
+    previous = {
+        str(m.context): str(m.previous_id[0])
+        for m in catalog
+        if m.id and m.context and m.previous_id
+    }
+    if not previous:
+        return buffer.getvalue()
+    lines: list[str] = []
+    for line in buffer.getvalue().decode(catalog.charset or "utf-8").split("\n"):
+        if line.startswith('msgctxt "'):
+            old = previous.get(unescape(line.removeprefix("msgctxt ")))
+            if old is not None:
+                lines.append(f"#| msgid {normalize(old, prefix='#| ', width=WIDTH)}")
+        lines.append(line)
+    return "\n".join(lines).encode(catalog.charset or "utf-8")
 
 
 def write_if_changed(path: Path, content: bytes) -> bool:

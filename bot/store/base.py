@@ -1,10 +1,11 @@
-"""The store port: sessions by pseudonymous key, and delivery ids seen once.
+"""The store port: sessions by pseudonymous key, and delivery ids answered once.
 
 Implementations keep no platform id, name or text; only what `Session` holds.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Protocol
 
 from bot.engine.session import Session
@@ -14,26 +15,52 @@ DELIVERY_MEMORY = 7 * 24 * 3600
 """How long a delivery id is remembered (Telegram retries for about a day)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A platform delivery (Telegram update_id, Viber message_token) being answered."""
+
+    channel: str
+    id: str
+    at: float
+
+
 class Store(Protocol):
+    """Sessions and answered deliveries; every implementation passes tests/store."""
+
     ttl: float
 
     async def get(self, key: SessionKey, now: float) -> Session | None:
         """The session, or None when there is none or it has been idle past the TTL."""
+        ...
 
-    async def put(self, key: SessionKey, session: Session) -> None: ...
+    async def save(
+        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+    ) -> None:
+        """One transactional write: the session (deleted when None) and the delivery
+        recorded as answered, both or neither."""
+        ...
 
-    async def delete(self, key: SessionKey) -> None: ...
+    async def answered(self, channel: str, delivery_id: str) -> bool:
+        """Whether the delivery id was recorded as answered (a redelivery is a duplicate)."""
+        ...
+
+    async def delivery_failed(self, channel: str, delivery_id: str, now: float) -> int:
+        """Count one delivery whose reply could not be sent; the count so far, this one included."""
+        ...
 
     async def purge(self, now: float) -> int:
         """Delete idle sessions and old delivery ids; return how many sessions went."""
+        ...
 
-    async def count(self) -> int: ...
+    async def count(self) -> int:
+        """How many sessions are stored."""
+        ...
 
-    async def first_delivery(self, channel: str, delivery_id: str, now: float) -> bool:
-        """Record a platform delivery id; False when it was seen before (a duplicate)."""
-
-    async def close(self) -> None: ...
+    async def close(self) -> None:
+        """Close connections; the store is not used afterwards."""
+        ...
 
 
 def expired(session: Session, now: float, ttl: float) -> bool:
+    """Whether `session` has been idle longer than `ttl` at `now`."""
     return session.updated + ttl < now

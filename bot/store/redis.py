@@ -8,13 +8,15 @@ from __future__ import annotations
 from typing import Any
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY, expired
+from bot.store.base import DELIVERY_MEMORY, Delivery, expired
 from bot.store.pseudonym import SessionKey
 
 PREFIX = "putokaz:"
 
 
 class RedisStore:
+    """Sessions and deliveries in Redis, shared by every replica."""
+
     def __init__(self, url: str, ttl: float = 24 * 3600, prefix: str = PREFIX) -> None:
         try:
             import redis.asyncio as redis_asyncio
@@ -36,15 +38,22 @@ class RedisStore:
             return None
         session = Session.from_json(raw)
         if expired(session, now, self.ttl):
-            await self.delete(key)
+            await self._redis.delete(self._session(key))
             return None
         return session
 
-    async def put(self, key: SessionKey, session: Session) -> None:
-        await self._redis.set(self._session(key), session.to_json(), ex=int(self.ttl))
-
-    async def delete(self, key: SessionKey) -> None:
-        await self._redis.delete(self._session(key))
+    async def save(
+        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+    ) -> None:
+        async with self._redis.pipeline(transaction=True) as pipe:  # MULTI/EXEC: both or neither
+            if session is None:
+                pipe.delete(self._session(key))
+            else:
+                pipe.set(self._session(key), session.to_json(), ex=int(self.ttl))
+            if delivery is not None:
+                name = f"{self.prefix}d:{delivery.channel}:{delivery.id}"
+                pipe.set(name, "1", nx=True, ex=DELIVERY_MEMORY)
+            await pipe.execute()
 
     async def purge(self, now: float) -> int:
         purged = 0
@@ -60,9 +69,16 @@ class RedisStore:
             total += 1
         return total
 
-    async def first_delivery(self, channel: str, delivery_id: str, now: float) -> bool:
-        name = f"{self.prefix}d:{channel}:{delivery_id}"
-        return bool(await self._redis.set(name, "1", nx=True, ex=DELIVERY_MEMORY))
+    async def answered(self, channel: str, delivery_id: str) -> bool:
+        return bool(await self._redis.exists(f"{self.prefix}d:{channel}:{delivery_id}"))
+
+    async def delivery_failed(self, channel: str, delivery_id: str, now: float) -> int:
+        name = f"{self.prefix}f:{channel}:{delivery_id}"
+        async with self._redis.pipeline(transaction=True) as pipe:
+            pipe.incr(name)
+            pipe.expire(name, DELIVERY_MEMORY)
+            count, _ = await pipe.execute()
+        return int(count)
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -5,6 +5,7 @@ The schema is created by named migrations recorded in the `migrations` table.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY
+from bot.store.base import DELIVERY_MEMORY, Delivery
 from bot.store.pseudonym import SessionKey
 
 
@@ -30,11 +31,18 @@ def _m002_deliveries(db: sqlite_utils.Database) -> None:
     db["deliveries"].create_index(["seen"])  # type: ignore[union-attr]
 
 
+def _m003_delivery_failures(db: sqlite_utils.Database) -> None:
+    db["delivery_failures"].create(  # type: ignore[union-attr]
+        {"channel": str, "id": str, "count": int, "seen": float}, pk=("channel", "id")
+    )
+
+
 Migrations = tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...]
 
 MIGRATIONS: Migrations = (
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
+    ("003_delivery_failures", _m003_delivery_failures),
 )
 
 
@@ -58,6 +66,10 @@ def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite3.Co
     """A connection to a database file (WAL, synchronous=NORMAL), migrated to the newest
     schema: the sessions' file, or the staff area's with its own `migrations`."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    # Like the pepper: only the service's user may read it (SQLite gives the -wal and
+    # -shm files the database file's mode).
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    os.chmod(path, 0o600)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     db = sqlite_utils.Database(conn)
     db.enable_wal()
@@ -69,6 +81,8 @@ def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite3.Co
 
 
 class SQLiteStore:
+    """Sessions and deliveries in one SQLite file; each answered update is one transaction."""
+
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
         self.path = path
         self.ttl = ttl
@@ -83,35 +97,58 @@ class SQLiteStore:
         if row is None:
             return None
         if row[1] + self.ttl < now:
-            await self.delete(key)
+            self._conn.execute("delete from sessions where key = ?", (key.value,))
             return None
         return Session.from_json(row[0])
 
-    async def put(self, key: SessionKey, session: Session) -> None:
+    async def save(
+        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+    ) -> None:
+        if delivery is None:  # one statement is its own transaction
+            self._write_session(key, session)
+            return
+        with self._conn:  # the session and the delivery id, both or neither
+            self._conn.execute("begin")
+            self._write_session(key, session)
+            self._conn.execute(
+                "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
+                (delivery.channel, delivery.id, delivery.at),
+            )
+
+    def _write_session(self, key: SessionKey, session: Session | None) -> None:
+        if session is None:
+            self._conn.execute("delete from sessions where key = ?", (key.value,))
+            return
         self._conn.execute(
             "insert into sessions (key, data, updated) values (?, ?, ?) "
             "on conflict(key) do update set data = excluded.data, updated = excluded.updated",
             (key.value, session.to_json(), session.updated),
         )
 
-    async def delete(self, key: SessionKey) -> None:
-        self._conn.execute("delete from sessions where key = ?", (key.value,))
+    async def answered(self, channel: str, delivery_id: str) -> bool:
+        row = self._conn.execute(
+            "select 1 from deliveries where channel = ? and id = ?", (channel, delivery_id)
+        ).fetchone()
+        return row is not None
+
+    async def delivery_failed(self, channel: str, delivery_id: str, now: float) -> int:
+        row = self._conn.execute(
+            "insert into delivery_failures (channel, id, count, seen) values (?, ?, 1, ?) "
+            "on conflict(channel, id) do update set count = count + 1, seen = excluded.seen "
+            "returning count",
+            (channel, delivery_id, now),
+        ).fetchone()
+        return int(row[0])
 
     async def purge(self, now: float) -> int:
         cursor = self._conn.execute("delete from sessions where updated < ?", (now - self.ttl,))
         self._conn.execute("delete from deliveries where seen < ?", (now - DELIVERY_MEMORY,))
+        self._conn.execute("delete from delivery_failures where seen < ?", (now - DELIVERY_MEMORY,))
         self._conn.execute("pragma wal_checkpoint(TRUNCATE)")
         return cursor.rowcount
 
     async def count(self) -> int:
         return int(self._conn.execute("select count(*) from sessions").fetchone()[0])
-
-    async def first_delivery(self, channel: str, delivery_id: str, now: float) -> bool:
-        cursor = self._conn.execute(
-            "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
-            (channel, delivery_id, now),
-        )
-        return cursor.rowcount == 1
 
     async def close(self) -> None:
         self._conn.close()

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import time
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -17,13 +16,14 @@ from aiohttp.typedefs import Handler
 
 from bot.admin.app import add_admin
 from bot.admin.keys import AdminSettings
-from bot.channels import webchat
+from bot.channels.webchat import routes as webchat
 from bot.config import Config
-from bot.conversation import Conversations
-from bot.handoff import Handoffs, WebhookSink
 from bot.logs import configure_logging, log_event
-from bot.runtime import load_flows, open_store, pseudonymizer
+from bot.service.conversations import Conversations
+from bot.service.handoff import Handoffs, WebhookSink
+from bot.service.runtime import load_flows, open_store, pseudonymizer
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
+from bot.web.listen import bind, browser_url
 
 MAX_BODY = 1024 * 1024
 PURGE_EVERY = 600.0
@@ -52,11 +52,11 @@ def create_app(config: Config) -> web.Application:
         ),
     )
     if config.telegram_token:
-        from bot.channels.telegram import add_routes as add_telegram_routes
+        from bot.channels.telegram.routes import add_routes as add_telegram_routes
 
         add_telegram_routes(app)
     if config.viber_token:
-        from bot.channels.viber import add_routes as add_viber_routes
+        from bot.channels.viber.routes import add_routes as add_viber_routes
 
         add_viber_routes(app)
     return app
@@ -96,20 +96,27 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
 
 async def _purge_forever(conversations: Conversations) -> None:
     while True:
-        purged = await conversations.store.purge(time.time())
+        purged = await conversations.purge()
         if purged:
             log_event("purged", count=purged)
         await asyncio.sleep(PURGE_EVERY)
 
 
 def run(config: Config, host: str | None = None, port: int | None = None) -> None:
-    """Serve until interrupted (`putokaz serve`)."""
+    """Serve until interrupted (`putokaz serve`); raises PortInUse before starting anything."""
     configure_logging(config.log_file)
-    host = host or config.host
-    port = port if port is not None else config.port
+    sock = bind(host or config.host, port if port is not None else config.port)
     loop = _event_loop()
-    log_event("listening", host=host, port=port, mode=type(loop).__module__.split(".")[0])
-    web.run_app(create_app(config), host=host, port=port, print=None, access_log=None, loop=loop)
+    bound_host, bound_port = sock.getsockname()[:2]
+    log_event(
+        "listening", host=bound_host, port=bound_port, mode=type(loop).__module__.split(".")[0]
+    )
+
+    def ready(_banner: str) -> None:
+        # aiohttp calls this once the app has started and the socket accepts requests.
+        print(f"Putokaz is up: open {browser_url(bound_host, bound_port)}", flush=True)
+
+    web.run_app(create_app(config), sock=sock, print=ready, access_log=None, loop=loop)
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:

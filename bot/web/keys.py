@@ -6,7 +6,7 @@ import aiohttp
 from aiohttp import web
 
 from bot.config import Config
-from bot.conversation import Conversations
+from bot.service.conversations import Conversations
 
 CONFIG = web.AppKey("config", Config)
 CONVERSATIONS = web.AppKey("conversations", Conversations)

@@ -92,10 +92,12 @@ async def test_a_goto_to_a_missing_node_is_shown_at_its_line(staff: Staff) -> No
     fields[f"opt-{index}-target"] = "nowhere"
     status, html = await save_node(staff, "reflection", "how_long", fields)
     assert status == 200
-    found = re.search(
-        r"flows/reflection\.yaml:(\d+)</a></code>:\s*option &#34;all&#34; of &#34;reflection\.how_long&#34; goes to &#34;reflection\.nowhere&#34;, which does not exist",
-        html,
+    message = (
+        r"flows/reflection\.yaml:(\d+)</a></code>:\s*option &#34;all&#34; of "
+        r"&#34;reflection\.how_long&#34; goes to &#34;reflection\.nowhere&#34;, "
+        "which does not exist"
     )
+    found = re.search(message, html)
     assert found, html[:3000]
     status, yaml_page = await staff.get("/admin/files/reflection.yaml")
     line = int(found.group(1))

@@ -14,8 +14,8 @@ from bot.config import load_config
 from bot.engine import Flows, StepContext, step
 from bot.engine.events import Back, Choose, Event, Menu, Start, Text
 from bot.engine.lint import lint
-from bot.engine.loader import load_dir
-from bot.runtime import load_flows
+from bot.engine.load.loader import load_dir
+from bot.service.runtime import load_flows
 
 
 def percentile(values: list[float], fraction: float) -> float:

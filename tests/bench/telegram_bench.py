@@ -21,7 +21,7 @@ import aiohttp
 from bot.config import load_config
 from bot.engine import Choose, Flows, Start, StepContext, step
 from bot.engine.choice_token import encode_choice
-from bot.runtime import load_flows
+from bot.service.runtime import load_flows
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.server import ServerProcess
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 from playwright.async_api import Browser, async_playwright
+
+from tests.support.system_tools import require
 
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -43,7 +44,7 @@ def screenshots(tmp_path: Path) -> Path:
 @pytest.fixture
 async def browser() -> AsyncIterator[Browser]:
     """Playwright's async API: its sync API would take over the event loop of the test run."""
-    executable = shutil.which("chromium") or "/usr/bin/chromium"
+    executable = require("chromium")
     async with async_playwright() as playwright:
         launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched

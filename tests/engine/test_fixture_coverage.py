@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.engine import load_dir
-from bot.engine.flow_file import NODE_KEYS, OPTION_KEYS
+from bot.engine.load.flow_file import NODE_KEYS, OPTION_KEYS
 from bot.engine.model import Action
 
 MINIMAL = Path(__file__).parents[1] / "fixtures" / "flows" / "minimal"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gettext
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -14,8 +13,8 @@ from bot.engine import load_dir, render
 from bot.i18n.catalogs import attach_catalogs
 from bot.i18n.pofiles import read_catalog
 from tests.i18n.workspace import Workspace, make_workspace
+from tests.support.system_tools import require
 
-MSGFMT = shutil.which("msgfmt")
 OLD = "You have at least 30 days to recover and decide."
 NEW = "You have at least 30 days to rest, recover and decide."
 
@@ -200,7 +199,6 @@ def test_coverage_counts_per_language_and_strict_fails_on_published_gaps(
     assert i18n(space, "coverage", "--strict").exit_code == 0
 
 
-@pytest.mark.skipif(MSGFMT is None, reason="GNU gettext msgfmt is not installed")
 def test_msgfmt_accepts_catalogs_after_a_change(space: Workspace) -> None:
     translate_everything(space, "fa")
     space.edit_flow("rights.yaml", OLD, NEW)
@@ -208,7 +206,30 @@ def test_msgfmt_accepts_catalogs_after_a_change(space: Workspace) -> None:
     i18n(space, "update")
     for po in sorted(space.locales.glob("*/LC_MESSAGES/messages.po")):
         done = subprocess.run(
-            [str(MSGFMT), "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+            [require("msgfmt"), "--check", "-o", "/dev/null", str(po)],
+            capture_output=True,
+            text=True,
         )
         assert done.returncode == 0, done.stderr
         assert done.stderr == ""
+
+
+def test_msgfmt_accepts_a_fuzzy_entry_whose_old_english_had_several_lines(
+    space: Workspace,
+) -> None:
+    long_old = "A first paragraph that is long enough to wrap in the catalog file, surely."
+    space.edit_flow("rights.yaml", OLD, long_old)
+    i18n(space, "extract")
+    i18n(space, "update")
+    translate_everything(space, "fa")
+    space.edit_flow("rights.yaml", long_old, NEW)
+    i18n(space, "extract")
+    i18n(space, "update")
+    po = space.po("fa")
+    done = subprocess.run(
+        [require("msgfmt"), "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    entry = next(m for m in read_catalog(po) if m.context == "rights.start.say")
+    assert entry.fuzzy
+    assert entry.previous_id == [long_old]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from bot.checks import run_checks
 from bot.cli import main
 from bot.i18n.coverage import mismatches
+from bot.service.checks import run_checks
 from tests.i18n.workspace import FIXTURES, make_workspace, prepared_workspace
 
 PUTOKAZ = Path(sys.executable).with_name("putokaz")

@@ -3,7 +3,6 @@ about their review state."""
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 
 import pytest
@@ -12,10 +11,10 @@ from bot.config import PROJECT_ROOT
 from bot.i18n.languages import LanguageEntry, read_manifest
 from bot.i18n.layout import po_path, template_path
 from bot.i18n.pofiles import read_catalog
+from tests.support.system_tools import require
 
 LOCALES = PROJECT_ROOT / "locales"
 ENTRIES = [e for e in read_manifest(LOCALES / "languages.yaml") if not e.is_source]
-MSGFMT = shutil.which("msgfmt")
 
 
 def test_every_language_has_a_catalog_and_nothing_else_does() -> None:
@@ -24,12 +23,11 @@ def test_every_language_has_a_catalog_and_nothing_else_does() -> None:
     assert len(catalogs) == 13
 
 
-@pytest.mark.skipif(MSGFMT is None, reason="GNU gettext msgfmt is not installed")
 @pytest.mark.parametrize("entry", ENTRIES, ids=[e.code for e in ENTRIES])
 def test_msgfmt_check_passes(entry: LanguageEntry) -> None:
     po = po_path(LOCALES, entry.locale)
     done = subprocess.run(
-        [str(MSGFMT), "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
+        [require("msgfmt"), "--check", "-o", "/dev/null", str(po)], capture_output=True, text=True
     )
     assert done.returncode == 0, done.stderr
 

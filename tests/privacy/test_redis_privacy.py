@@ -7,7 +7,7 @@ from pathlib import Path
 
 import aiohttp
 
-from bot.channels.webchat import COOKIE
+from bot.channels.webchat.routes import COOKIE
 from bot.engine import Flows
 from tests.conversations.drivers import WebChatDriver
 from tests.conversations.script import load_scripts, run_script

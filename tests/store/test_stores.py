@@ -11,6 +11,7 @@ import pytest
 
 from bot.engine.model import NodeId
 from bot.engine.session import Session
+from bot.store.base import DELIVERY_MEMORY, Delivery
 from bot.store.memory import MemoryStore
 from bot.store.pseudonym import Pseudonymizer, SessionKey, load_pepper
 from bot.store.redis import RedisStore
@@ -57,7 +58,7 @@ KEY = SessionKey("a" * 64)
 
 
 async def test_a_stored_session_comes_back_equal(store) -> None:  # type: ignore[no-untyped-def]
-    await store.put(KEY, session())
+    await store.save(KEY, session())
     assert await store.get(KEY, NOW) == session()
 
 
@@ -65,31 +66,55 @@ async def test_a_missing_session_is_none(store) -> None:  # type: ignore[no-unty
     assert await store.get(SessionKey("b" * 64), NOW) is None
 
 
-async def test_delete_removes_at_once(store) -> None:  # type: ignore[no-untyped-def]
-    await store.put(KEY, session())
-    await store.delete(KEY)
+async def test_saving_no_session_deletes_it_at_once(store) -> None:  # type: ignore[no-untyped-def]
+    await store.save(KEY, session())
+    await store.save(KEY, None)
     assert await store.get(KEY, NOW) is None
     assert await store.count() == 0
 
 
 async def test_an_idle_session_expires(store) -> None:  # type: ignore[no-untyped-def]
-    await store.put(KEY, session(updated=NOW - TTL - 1))
+    await store.save(KEY, session(updated=NOW - TTL - 1))
     assert await store.get(KEY, NOW) is None
 
 
 async def test_purge_removes_idle_sessions_only(store) -> None:  # type: ignore[no-untyped-def]
-    await store.put(KEY, session(updated=NOW - TTL - 1))
+    await store.save(KEY, session(updated=NOW - TTL - 1))
     fresh = SessionKey("c" * 64)
-    await store.put(fresh, session())
+    await store.save(fresh, session())
     await store.purge(NOW)
     assert await store.get(fresh, NOW) is not None
     assert await store.count() == 1
 
 
-async def test_a_delivery_id_counts_once(store) -> None:  # type: ignore[no-untyped-def]
-    assert await store.first_delivery("telegram", "100", NOW) is True
-    assert await store.first_delivery("telegram", "100", NOW) is False
-    assert await store.first_delivery("viber", "100", NOW) is True
+async def test_a_delivery_is_answered_once_saved_with_its_session(store) -> None:  # type: ignore[no-untyped-def]
+    assert await store.answered("telegram", "100") is False
+    await store.save(KEY, session(), Delivery("telegram", "100", NOW))
+    assert await store.answered("telegram", "100") is True
+    assert await store.answered("viber", "100") is False
+    assert await store.get(KEY, NOW) == session()
+
+
+async def test_a_delivery_saved_with_a_deleted_session_is_answered(store) -> None:  # type: ignore[no-untyped-def]
+    await store.save(KEY, session())
+    await store.save(KEY, None, Delivery("viber", "7", NOW))
+    assert await store.answered("viber", "7") is True
+    assert await store.get(KEY, NOW) is None
+
+
+async def test_failed_deliveries_are_counted_per_delivery(store) -> None:  # type: ignore[no-untyped-def]
+    assert await store.delivery_failed("telegram", "5", NOW) == 1
+    assert await store.delivery_failed("telegram", "5", NOW) == 2
+    assert await store.delivery_failed("viber", "5", NOW) == 1
+    assert await store.answered("telegram", "5") is False
+
+
+async def test_old_delivery_ids_are_purged(store) -> None:  # type: ignore[no-untyped-def]
+    if isinstance(store, RedisStore):
+        pytest.skip("Redis forgets delivery ids by its own expiry (EX), not by purge()")
+    await store.save(KEY, session(), Delivery("telegram", "9", NOW - DELIVERY_MEMORY - 1))
+    await store.purge(NOW)
+    assert await store.answered("telegram", "9") is False
 
 
 def test_sqlite_survives_a_restart_and_migrates_once(tmp_path: Path) -> None:
@@ -97,12 +122,11 @@ def test_sqlite_survives_a_restart_and_migrates_once(tmp_path: Path) -> None:
 
     async def scenario() -> None:
         first = SQLiteStore(tmp_path / "s.db", ttl=TTL)
-        await first.put(KEY, session())
-        assert await first.first_delivery("telegram", "7", NOW)
+        await first.save(KEY, session(), Delivery("telegram", "7", NOW))
         await first.close()
         second = SQLiteStore(tmp_path / "s.db", ttl=TTL)
         assert await second.get(KEY, NOW) == session()
-        assert not await second.first_delivery("telegram", "7", NOW)
+        assert await second.answered("telegram", "7")
         assert migrate(second.db) == []
         assert second.db.execute("pragma journal_mode").fetchone()[0] == "wal"
         await second.close()
@@ -124,3 +148,34 @@ def test_the_pepper_is_created_once_with_mode_0600(tmp_path: Path) -> None:
     mode = stat.S_IMODE((tmp_path / "pepper").stat().st_mode)
     assert mode == 0o600
     assert load_pepper(tmp_path, "given-pepper-from-env-123") == b"given-pepper-from-env-123"
+
+
+async def test_sqlite_writes_a_session_and_its_delivery_in_one_transaction(tmp_path: Path) -> None:
+    store = SQLiteStore(tmp_path / "s.db", ttl=TTL)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    await store.save(KEY, session(), Delivery("telegram", "1", NOW))
+    store.db.conn.set_trace_callback(None)
+    verbs = [s.split()[0].lower() for s in statements]
+    assert verbs == ["begin", "insert", "insert", "commit"]
+    await store.close()
+
+
+async def test_the_sqlite_files_are_readable_by_the_service_user_only(tmp_path: Path) -> None:
+    previous = os.umask(0o022)
+    try:
+        store = SQLiteStore(tmp_path / "putokaz.db", ttl=TTL)
+        await store.save(KEY, session())
+        files = sorted(tmp_path.glob("putokaz.db*"))
+        assert [f.name for f in files] == ["putokaz.db", "putokaz.db-shm", "putokaz.db-wal"]
+        for file in files:
+            assert stat.S_IMODE(file.stat().st_mode) == 0o600, file.name
+        await store.close()
+    finally:
+        os.umask(previous)
+
+
+def test_an_existing_sqlite_file_is_made_private_too(tmp_path: Path) -> None:
+    (tmp_path / "putokaz.db").touch(mode=0o644)
+    SQLiteStore(tmp_path / "putokaz.db", ttl=TTL).db.conn.close()
+    assert stat.S_IMODE((tmp_path / "putokaz.db").stat().st_mode) == 0o600

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tests.support.server import free_port
+from tests.support.system_tools import missing_message
 
 
 @dataclass
@@ -30,7 +31,7 @@ class RedisServer:
     def start(self) -> RedisServer:
         binary = shutil.which("redis-server")
         if binary is None:
-            raise RuntimeError("redis-server is not installed — .ci/run installs it with apt")
+            raise RuntimeError(missing_message("redis-server"))
         self.port = free_port()
         self.directory.mkdir(parents=True, exist_ok=True)
         save = ["--save", "3600 1", "--dbfilename", "dump.rdb"] if self.save else ["--save", ""]

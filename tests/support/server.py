@@ -84,6 +84,14 @@ class ServerProcess:
             self.process.wait()
         self.process = None
 
+    def kill(self) -> None:
+        """SIGKILL, as a crash or the OOM killer would: no shutdown code runs."""
+        if self.process is None:
+            return
+        self.process.kill()
+        self.process.wait()
+        self.process = None
+
     def __enter__(self) -> ServerProcess:
         return self.start()
 

@@ -1,0 +1,1 @@
+"""The Telegram channel: webhook and long polling in, Bot API calls out."""

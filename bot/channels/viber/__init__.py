@@ -1,0 +1,1 @@
+"""The Viber channel: signed callbacks in, REST send_message calls out."""

@@ -1,0 +1,202 @@
+"""The `putokaz` command: a thin click group over library functions.
+
+Run `putokaz COMMAND --help` for examples.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from pathlib import Path
+
+import click
+
+from bot.admin.cli import admin, flows
+from bot.cli.config import cli_config
+from bot.cli.i18n import i18n
+from bot.cli.telegram import telegram
+from bot.cli.viber import viber
+
+
+class Group(click.Group):
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="putokaz")
+def main() -> None:
+    """Putokaz: rights information, the reflection period and the hotline, on
+    Telegram, Viber and a web chat, without storing who anyone is.
+
+    \b
+    Examples:
+      putokaz serve            # web chat at http://127.0.0.1:8080
+      putokaz check            # load and lint flows/ and locales/
+      putokaz chat --lang en   # talk to the bot in this terminal
+    """
+
+
+@main.command()
+@click.option("--flows", "flows_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--locales", "locales_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+def check(flows_dir: Path | None, locales_dir: Path | None, strict: bool) -> None:
+    """Load and lint the flows (and catalogs); exit 1 on errors.
+
+    Each problem is printed as `flows/FILE.yaml:LINE: problem — fix`, one per
+    line, so CI logs and editors can jump to it.
+
+    \b
+    Examples:
+      putokaz check
+      putokaz check --flows tests/fixtures/flows/broken/missing_target
+    """
+    from bot.service.checks import run_checks
+
+    config = cli_config()
+    if locales_dir is None and flows_dir is None:
+        locales_dir = (
+            config.locales_dir
+        )  # another flows folder is checked with its own catalogs only
+    problems, summary = run_checks(flows_dir or config.flows_dir, locales_dir)
+    for problem in problems:
+        click.echo(str(problem), err=False)
+    errors = [p for p in problems if p.severity.value == "error" or strict]
+    if errors:
+        click.echo(f"{len(errors)} error(s); {summary}", err=True)
+        sys.exit(1)
+    click.echo(f"ok: {summary}")
+
+
+@main.command()
+@click.option("--host", help="Interface to listen on (PUTOKAZ_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (PUTOKAZ_PORT, default 8080).")
+def serve(host: str | None, port: int | None) -> None:
+    """Start the web chat, webhooks, and Telegram polling when configured.
+
+    \b
+    Examples:
+      putokaz serve
+      PUTOKAZ_TELEGRAM_TOKEN=123:ABC putokaz serve      # Telegram by long polling
+      putokaz serve --host 0.0.0.0 --port 9000
+    """
+    from bot.web.app import run
+    from bot.web.listen import PortInUse
+
+    config = cli_config()
+    try:
+        run(config, host=host, port=port)
+    except PortInUse as error:
+        raise click.ClickException(str(error)) from None
+
+
+@main.command()
+@click.option("--lang", default=None, help="Language code, e.g. en, sr-Latn, fa.")
+def chat(lang: str | None) -> None:
+    """Talk to the bot in this terminal, through the same engine.
+
+    Type the number of a button; `b` back, `m` menu, `q` quick exit.
+
+    \b
+    Examples:
+      putokaz chat
+      putokaz chat --lang fa
+    """
+    from bot.channels.terminal import run_terminal_chat
+
+    asyncio.run(run_terminal_chat(cli_config(), lang))
+
+
+@main.command()
+def purge() -> None:
+    """Delete sessions idle longer than PUTOKAZ_SESSION_TTL, now.
+
+    \b
+    Example:
+      putokaz purge
+    """
+    from bot.service.runtime import open_store
+
+    config = cli_config()
+
+    async def go() -> int:
+        import time
+
+        store = open_store(config)
+        try:
+            return await store.purge(time.time())
+        finally:
+            await store.close()
+
+    click.echo(f"purged {asyncio.run(go())} idle session(s)")
+
+
+@main.command()
+@click.argument("channel", type=click.Choice(["telegram", "viber", "web"]))
+@click.option("--lang", "language", required=True, help="Language code, e.g. fa, sr-Latn.")
+@click.option("--topic", help="Flow to open, e.g. reflection, rights, hotline.")
+@click.option("--campaign", help="A label for where the link is used, e.g. poster1.")
+@click.option("--bot", "telegram_username", envvar="PUTOKAZ_TELEGRAM_USERNAME")
+@click.option("--uri", "viber_uri", envvar="PUTOKAZ_VIBER_URI")
+def link(
+    channel: str,
+    language: str,
+    topic: str | None,
+    campaign: str | None,
+    telegram_username: str | None,
+    viber_uri: str | None,
+) -> None:
+    """Print an escalation link that opens TOPIC in LANG.
+
+    \b
+    Examples:
+      putokaz link telegram --lang fa --topic reflection --bot PutokazBot
+      putokaz link viber --lang ar --topic rights --uri putokaz
+      putokaz link web --lang sr-Latn --topic hotline
+    """
+    from bot.service.links import LinkError, escalation_link
+    from bot.service.runtime import load_flows
+
+    config = cli_config()
+    web_url = config.public_url or f"http://{config.host}:{config.port}"
+    try:
+        url = escalation_link(
+            channel,
+            load_flows(config),
+            language=language,
+            topic=topic,
+            campaign=campaign,
+            telegram_username=telegram_username,
+            viber_uri=viber_uri,
+            web_url=web_url,
+        )
+    except LinkError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(url)
+
+
+@main.command()
+@click.option("--flow", "only", help="Draw one flow only, e.g. rights.")
+def diagram(only: str | None) -> None:
+    """Print a Mermaid flowchart of the flows (screens and their buttons) for review.
+
+    The footer buttons, on nearly every screen, are left out. Paste the output into
+    a Markdown file or https://mermaid.live.
+
+    \b
+    Examples:
+      putokaz diagram > docs/FLOWS.mmd
+      putokaz diagram --flow selfcheck
+    """
+    from bot.engine.diagram import mermaid
+    from bot.service.runtime import load_flows
+
+    flows = load_flows(cli_config())
+    if only is not None and not any(n.startswith(f"{only}.") for n in flows.nodes):
+        raise click.ClickException(f"there is no flow {only!r} in the flows folder")
+    click.echo(mermaid(flows, only), nl=False)
+
+
+for group in (i18n, telegram, viber, admin, flows):
+    main.add_command(group)

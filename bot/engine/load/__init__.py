@@ -1,0 +1,1 @@
+"""Loading flows from YAML: files, shared checks, side files, located errors."""

@@ -1,0 +1,1 @@
+"""The application service between channels and engine: conversations, hand-off, assembly."""
