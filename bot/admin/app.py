@@ -14,7 +14,7 @@ import jinja2
 from aiohttp import web
 
 from bot.admin import csrf
-from bot.admin.content import DEFAULT_POLL, LiveFlows, seed_versions, watching
+from bot.admin.content import LiveFlows, seed_versions, watching
 from bot.admin.database import open_staff_data
 from bot.admin.keys import LIVE, SETTINGS, STAFF, STAFF_DATA, AdminSettings
 from bot.admin.middleware import security_headers, staff_only
@@ -91,7 +91,8 @@ async def _resources(app: web.Application, parent: web.Application) -> AsyncIter
     config = parent[CONFIG]
     from bot.store.pseudonym import load_pepper
 
-    data = open_staff_data(config.staff_database, load_pepper(config.data_dir, config.pepper))
+    pepper = load_pepper(config.data_dir, config.pepper)
+    data = open_staff_data(config.staff_database, pepper, idle=settings.staff_idle)
     app[STAFF_DATA] = data
     seed_versions(data.versions, settings.flows_dir, settings.clock())
     live = LiveFlows(parent[CONVERSATIONS], data.versions, settings.locales_dir)
@@ -99,7 +100,7 @@ async def _resources(app: web.Application, parent: web.Application) -> AsyncIter
     app[LIVE] = live
     purger = asyncio.create_task(_purge_forever(app))
     try:
-        async with watching(live, DEFAULT_POLL):
+        async with watching(live, settings.content_poll):
             yield
     finally:
         purger.cancel()

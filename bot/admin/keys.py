@@ -21,6 +21,8 @@ class AdminSettings:
     secure_cookies: bool = False
     """Cookies marked Secure: the site is served over HTTPS (PUTOKAZ_PUBLIC_URL is set)."""
     clock: Callable[[], float] = field(default=time.time)
+    staff_idle: float = 30 * 60
+    content_poll: float = 2.0
 
 
 SETTINGS = web.AppKey("admin_settings", AdminSettings)

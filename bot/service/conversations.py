@@ -27,6 +27,7 @@ from bot.channels.base import (
 )
 from bot.engine import Flows, StepContext, step
 from bot.engine.events import Start
+from bot.engine.relocate import relocate
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
@@ -100,14 +101,17 @@ class Conversations:
             delivery = (
                 None if turn.delivery_id is None else Delivery(channel, turn.delivery_id, now)
             )
+            # One read: a publish swaps `self.flows` whole, and this turn keeps the set it
+            # started with.
+            flows = self.flows
             event = turn.event
             if isinstance(event, Start) and event.suggested:
                 # Channels pass what the device says (Accept-Language, language_code);
                 # the engine gets one of our codes or nothing.
-                suggested = suggest_language(event.suggested, self.flows.languages)
+                suggested = suggest_language(event.suggested, flows.languages)
                 event = replace(event, suggested=suggested)
-            before = await self.store.get(key, now)
-            after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
+            before = relocate(flows, await self.store.get(key, now))
+            after, reply = step(flows, before, event, StepContext(now, handoff_code()))
             outcome = Outcome.ANSWERED
             try:
                 ids = await outbox.deliver(reply, before, now)
@@ -136,7 +140,7 @@ class Conversations:
         log_event(
             "reply",
             channel=channel,
-            node=public_node(self.flows, reply.node),
+            node=public_node(flows, reply.node),
             lang=reply.language,
             effect=",".join(e.value for e in reply.effects) or None,
             ms=round((time.perf_counter() - started) * 1000, 2),

@@ -49,6 +49,8 @@ def create_app(config: Config) -> web.Application:
             flows_dir=config.flows_dir,
             locales_dir=config.locales_dir,
             secure_cookies=config.public_url is not None,
+            staff_idle=config.staff_idle,
+            content_poll=config.content_poll,
         ),
     )
     if config.telegram_token:

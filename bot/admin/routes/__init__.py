@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from bot.admin.routes import files, flows, login, nodes
+from bot.admin.routes import audit, draft, files, flows, history, login, nodes, preview
 
-ROUTE_MODULES = (login, flows, nodes, files)
+ROUTE_MODULES = (login, flows, nodes, files, draft, preview, history, audit)
