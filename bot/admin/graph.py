@@ -114,14 +114,22 @@ def _short(text: str, limit: int = SAY_CHARS) -> str:
 def _path(layout_: Layout, edge: Edge) -> str:
     x1, y1 = layout_.positions[edge.source]
     x2, y2 = layout_.positions[edge.target]
-    if y2 > y1:  # downwards: bottom centre to top centre
+    if y2 > y1:  # down a row or more: bottom centre to top centre
         sx, sy, tx, ty = x1 + BOX_W // 2, y1 + BOX_H, x2 + BOX_W // 2, y2
         bend = (ty - sy) // 2
         return f"M{sx},{sy} C{sx},{sy + bend} {tx},{ty - bend} {tx},{ty}"
-    # back up or sideways: leave by the right edge, come in by the right edge
-    sx, sy, tx, ty = x1 + BOX_W, y1 + BOX_H // 2, x2 + BOX_W, y2 + BOX_H // 2
-    reach = GAP_X + 10 + abs(y1 - y2) // 6
-    return f"M{sx},{sy} C{sx + reach},{sy} {tx + reach},{ty} {tx},{ty}"
+    if y2 == y1:  # the same row: side to side, arching above the boxes in between
+        right = x2 > x1
+        sx, tx = (x1 + BOX_W, x2) if right else (x1, x2 + BOX_W)
+        sy = ty = y1 + BOX_H // 2
+        if abs(x2 - x1) <= BOX_W + GAP_X:
+            return f"M{sx},{sy} L{tx},{ty}"
+        lift = BOX_H // 2 + GAP_Y // 3
+        return f"M{sx},{sy} C{sx},{sy - lift} {tx},{ty - lift} {tx},{ty}"
+    # back up: top of the source to the bottom of the target, a little off centre
+    sx, sy, tx, ty = x1 + BOX_W // 2 + 24, y1, x2 + BOX_W // 2 + 24, y2 + BOX_H
+    bend = (sy - ty) // 2
+    return f"M{sx},{sy} C{sx},{sy - bend} {tx},{ty + bend} {tx},{ty}"
 
 
 def render_svg(

@@ -35,7 +35,9 @@ def _headers(response: web.StreamResponse) -> None:
     response.headers["Content-Security-Policy"] = CSP
     response.headers.setdefault("Cache-Control", "no-store")
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on
+    # form posts, and the Origin check would learn nothing.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
 

@@ -50,7 +50,6 @@ def _page(request: web.Request, error: str = "", edit: NodeEdit | None = None) -
         "node": node,
         "node_id": node_id,
         "edit": edit,
-        "problems": view.node_problems.get(node_id, ()),
         "file_problems": view.problems,
         "gaps": mark.gaps if mark else (),
         "kinds": TARGET_KINDS,
