@@ -13,6 +13,7 @@ from pathlib import Path
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_VIBER_API_URL = "https://chatapi.viber.com/pa"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
@@ -27,6 +28,7 @@ class Config:
     host: str = "127.0.0.1"
     port: int = 8080
     session_ttl: int = 24 * 3600
+    web_idle: int = 30 * 60
     pepper: str | None = None
     telegram_token: str | None = None
     telegram_secret: str | None = None
@@ -39,10 +41,16 @@ class Config:
     handoff_telegram_chat: int | None = None
     exit_url: str = "https://www.google.com/search?q=weather"
     log_file: Path | None = None
+<<<<<<< HEAD
     staff_idle: int = 30 * 60
     """Seconds without a request after which a staff session at /admin ends."""
     content_poll: float = 2.0
     """Seconds between checks for a flow version published by another replica."""
+=======
+    log_format: str = "text"
+    metrics_token: str | None = None
+    shutdown_timeout: int = 20
+>>>>>>> main
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -111,6 +119,13 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
             f"PUTOKAZ_PUBLIC_URL={public_url!r} must start with https:// "
             "(Telegram and Viber only call HTTPS webhooks)"
         )
+    log_format = (get("PUTOKAZ_LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"PUTOKAZ_LOG_FORMAT={log_format!r} is not a log format — use "
+            + " or ".join(LOG_FORMATS)
+            + " (json: one object per line, for log collectors)"
+        )
     return Config(
         data_dir=Path(get("PUTOKAZ_DATA") or "var"),
         flows_dir=Path(get("PUTOKAZ_FLOWS") or PROJECT_ROOT / "flows"),
@@ -118,6 +133,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         host=get("PUTOKAZ_HOST") or "127.0.0.1",
         port=_int(env, "PUTOKAZ_PORT", 8080, 0, 65535),
         session_ttl=_int(env, "PUTOKAZ_SESSION_TTL", 24 * 3600, 60, 30 * 24 * 3600),
+        web_idle=_int(env, "PUTOKAZ_WEB_IDLE", 30 * 60, 10, 30 * 24 * 3600),
         pepper=get("PUTOKAZ_PEPPER"),
         telegram_token=get("PUTOKAZ_TELEGRAM_TOKEN"),
         telegram_secret=get("PUTOKAZ_TELEGRAM_SECRET"),
@@ -130,6 +146,12 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         handoff_telegram_chat=_chat_id(get("PUTOKAZ_HANDOFF_TELEGRAM_CHAT")),
         exit_url=get("PUTOKAZ_EXIT_URL") or "https://www.google.com/search?q=weather",
         log_file=Path(p) if (p := get("PUTOKAZ_LOG_FILE")) else None,
+<<<<<<< HEAD
         staff_idle=_int(env, "PUTOKAZ_STAFF_IDLE", 30 * 60, 60, 24 * 3600),
         content_poll=float(_int(env, "PUTOKAZ_CONTENT_POLL", 2, 1, 3600)),
+=======
+        log_format=log_format,
+        metrics_token=get("PUTOKAZ_METRICS_TOKEN"),
+        shutdown_timeout=_int(env, "PUTOKAZ_SHUTDOWN_TIMEOUT", 20, 1, 600),
+>>>>>>> main
     )

@@ -29,6 +29,9 @@ class Turn:
     delivery_id: str | None = None
     """The platform's id of this delivery (update_id, message_token), answered once;
     None where the platform never delivers twice (the web chat)."""
+    idle_limit: float | None = None
+    """A session idle this many seconds or more starts again as a new one (the web chat's
+    PUTOKAZ_WEB_IDLE; 0 for a tab that was just opened); None: only the store's TTL."""
 
 
 @dataclass(frozen=True, slots=True)

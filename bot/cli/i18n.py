@@ -29,6 +29,7 @@ def i18n() -> None:
       putokaz i18n compile     # .po -> .mo; fuzzy entries are left out
       putokaz check            # placeholders and numbers kept in every translation?
       putokaz i18n coverage    # translated, fuzzy, missing per language
+      putokaz i18n review      # docs/review/<locale>.md: legal texts for sign-off
     """
 
 
@@ -132,6 +133,37 @@ def i18n_coverage(flows_dir: Path | None, locales_dir: Path | None, strict: bool
             err=True,
         )
         sys.exit(1)
+
+
+@i18n.command("review")
+@_flows_option
+@_locales_option
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for the sheets (default docs/review next to locales/).",
+)
+def i18n_review(flows_dir: Path | None, locales_dir: Path | None, out_dir: Path | None) -> None:
+    """Write docs/review/<locale>.md: every legal text with its source, the English,
+    the translation and its back-translation, for a native reviewer to sign off.
+
+    \b
+    Examples:
+      putokaz i18n review
+      putokaz i18n review --out /tmp/review
+    """
+    from bot.i18n.review import review_sheets, write_review_sheets
+
+    flows_dir, locales_dir = _i18n_dirs(flows_dir, locales_dir)
+    target = out_dir or locales_dir.parent / "docs" / "review"
+    changed = _i18n_run(lambda: write_review_sheets(flows_dir, locales_dir, target))
+    for locale, sheet in _i18n_run(lambda: review_sheets(flows_dir, locales_dir)).items():
+        state = "written" if target / f"{locale}.md" in changed else "unchanged"
+        click.echo(
+            f"{sheet.entry.code}: {len(sheet.lines)} legal texts, {len(sheet.gaps)} with a gap "
+            f"— {target / f'{locale}.md'} ({state})"
+        )
 
 
 def _i18n_dirs(flows_dir: Path | None, locales_dir: Path | None) -> tuple[Path, Path]:

@@ -13,6 +13,7 @@ import click
 
 from bot.admin.cli import admin, flows
 from bot.cli.config import cli_config
+from bot.cli.doctor import doctor
 from bot.cli.i18n import i18n
 from bot.cli.telegram import telegram
 from bot.cli.viber import viber
@@ -157,6 +158,7 @@ def link(
     """
     from bot.service.links import LinkError, escalation_link
     from bot.service.runtime import load_flows
+    from bot.service.web_links import WebLinks
 
     config = cli_config()
     web_url = config.public_url or f"http://{config.host}:{config.port}"
@@ -170,6 +172,7 @@ def link(
             telegram_username=telegram_username,
             viber_uri=viber_uri,
             web_url=web_url,
+            web_code=WebLinks(config.data_dir).code_for,
         )
     except LinkError as error:
         raise click.ClickException(str(error)) from None
@@ -198,5 +201,9 @@ def diagram(only: str | None) -> None:
     click.echo(mermaid(flows, only), nl=False)
 
 
+<<<<<<< HEAD
 for group in (i18n, telegram, viber, admin, flows):
+=======
+for group in (doctor, i18n, telegram, viber):
+>>>>>>> main
     main.add_command(group)

@@ -54,12 +54,13 @@ def set_webhook(url: str | None, remove: bool) -> None:
       putokaz viber set-webhook --url https://bot.example.org/viber
       putokaz viber set-webhook --remove
     """
+    from bot.channels.viber.api import webhook_request
     from bot.channels.viber.routes import EVENT_TYPES
 
     config = _config(token=True)
     target = "" if remove else (url or _default_url(config))
     events = [] if remove else list(EVENT_TYPES)
-    answer = _call(config, "set_webhook", {"url": target, "event_types": events})
+    answer = _call(config, "set_webhook", webhook_request(target, events))
     if remove:
         click.echo("ok: webhook removed; Viber no longer calls this server")
         return

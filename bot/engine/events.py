@@ -24,12 +24,14 @@ class Start:
 class Choose:
     """A tap on a button; the id may be stale or forged.
 
-    `node` is the node whose message carried the button, when the channel knows it,
-    so a button in an older message still does what it said.
+    `node` is the node whose message carried the button and `screen` the number of
+    the screen it was on, when the channel knows them: a tap on a screen that is no
+    longer the current one (a double tap, an older message, another tab) is stale.
     """
 
     option_id: str
     node: str | None = None
+    screen: int | None = None
 
 
 @dataclass(frozen=True)

@@ -29,7 +29,7 @@ class Effect(StrEnum):
 
     QUICK_EXIT = "quick_exit"  # delete the conversation's messages, clear the page
     FORGET = "forget"  # delete the session
-    HANDOFF = "handoff"  # a hand-off code was shown (see Reply.handoff)
+    HANDOFF = "handoff"  # a new hand-off code was shown: tell staff (see Reply.handoff)
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,10 @@ class Reply:
     effects: tuple[Effect, ...] = ()
     handoff: Handoff | None = None
     notices: tuple[str, ...] = field(default=())
+    screen: int = 0
+    """The number of this screen; buttons send it back with a tap."""
+    code: str | None = None
+    """The hand-off code shown on this screen (`handoff` is set only the first time)."""
 
     @property
     def buttons(self) -> tuple[Button, ...]:

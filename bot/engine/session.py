@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from bot.engine.model import NodeId
 
 BACK_STACK_LIMIT = 8
+SCREEN_MODULO = 1000
 MESSAGE_ID_LIMIT = 60
 TOPIC_LIMIT = 12
 
@@ -26,6 +27,10 @@ class Session:
     """When each of `message_ids` was sent (same order): platforms delete only recent ones."""
     created: float = 0.0
     updated: float = 0.0
+    screen: int = 0
+    """Counts the screens shown (modulo SCREEN_MODULO): a tap names the screen it was made on."""
+    handoff_code: str | None = None
+    """The hand-off code of this session: shown again on every visit, sent to staff once."""
 
     def with_messages(self, *message_ids: int) -> Session:
         """Remember the platform ids of messages in this chat (quick exit deletes them)."""
@@ -58,6 +63,8 @@ class Session:
                 "message_times": self.message_times,
                 "created": self.created,
                 "updated": self.updated,
+                "screen": self.screen,
+                "handoff_code": self.handoff_code,
             },
             separators=(",", ":"),
         )
@@ -74,4 +81,6 @@ class Session:
             message_times=tuple(data.get("message_times", ())),
             created=float(data.get("created", 0.0)),
             updated=float(data.get("updated", 0.0)),
+            screen=int(data.get("screen", 0)),
+            handoff_code=data.get("handoff_code"),
         )

@@ -31,7 +31,7 @@ from bot.engine.model import (
 )
 from bot.engine.payload import parse_payload
 from bot.engine.reply import Button, Effect, Handoff, Message, Reply
-from bot.engine.session import BACK_STACK_LIMIT, TOPIC_LIMIT, Session
+from bot.engine.session import BACK_STACK_LIMIT, SCREEN_MODULO, TOPIC_LIMIT, Session
 from bot.engine.texts import isolate
 
 NEUTRAL_FLOWS = frozenset({"welcome", "safety"})
@@ -43,20 +43,47 @@ class StepContext:
     handoff_code: str = "----"
 
 
+DRAFT_NOTICE = "draft"
+DRAFT_STATUS = "draft"
+
+
 def step(
     flows: Flows, session: Session | None, event: Event, context: StepContext
 ) -> tuple[Session | None, Reply]:
     """Apply one event; return the new session (None: delete it) and the reply."""
+    before = session.language if session is not None else None
+    after, reply = _step(flows, session, event, context)
+    if after is not None and after.language != before:
+        reply = _with_draft_notice(flows, after.language, reply)
+    return after, reply
+
+
+def _with_draft_notice(flows: Flows, language: str | None, reply: Reply) -> Reply:
+    """The first screen in a draft language says, once, that it is a draft: the
+    session's language just changed to it, so the next screens do not repeat it."""
+    spoken = flows.language(language)
+    key = flows.navigation.notices.get(DRAFT_NOTICE)
+    if spoken is None or spoken.status != DRAFT_STATUS or key is None:
+        return reply
+    return replace(reply, notices=(flows.text(spoken.code, key).value, *reply.notices))
+
+
+def _step(
+    flows: Flows, session: Session | None, event: Event, context: StepContext
+) -> tuple[Session | None, Reply]:
     current = session or Session(created=context.now, updated=context.now)
     current = replace(current, updated=context.now)
     nav = flows.navigation
     match event:
         case Start(payload=payload, suggested=suggested):
             return _start(flows, current, payload, context, suggested)
-        case Choose() if current.node not in flows.nodes:
-            return _start(flows, current, None, context)
-        case Choose(option_id=option_id, node=origin):
-            return _choose(flows, current, option_id, origin, context)
+        case Choose(node=origin) if current.node not in flows.nodes:
+            if origin is None or origin != _here(flows, current):
+                return _start(flows, current, None, context)
+            # A tap on the first screen, drawn before any session existed (web chat).
+            return _choose(flows, replace(current, node=NodeId(origin)), event, context)
+        case Choose():
+            return _choose(flows, current, event, context)
         case Text():
             return _show(flows, current, _here(flows, current), context, notice="free_text")
         case Back():
@@ -110,9 +137,12 @@ def _start(
 
 
 def _choose(
-    flows: Flows, session: Session, option_id: str, origin: str | None, context: StepContext
+    flows: Flows, session: Session, event: Choose, context: StepContext
 ) -> tuple[Session | None, Reply]:
+    option_id, origin = event.option_id, event.node
     node_id = _here(flows, session)
+    if _stale(flows, session, node_id, event):
+        return _show(flows, session, node_id, context)
     if _offered_by(flows, origin, option_id):
         node_id = NodeId(origin)  # type: ignore[arg-type]
     node = flows.node(node_id)
@@ -126,6 +156,17 @@ def _choose(
         return _show(flows, session, _here(flows, session), context)
     session = replace(session, node=node_id)
     return _follow(flows, session, option, context)
+
+
+def _stale(flows: Flows, session: Session, here: NodeId, event: Choose) -> bool:
+    """Whether the tap was made on a screen that is no longer the current one."""
+    if event.screen is not None and event.screen != session.screen:
+        return True
+    origin = event.node
+    if origin is None or origin not in flows.nodes or origin == here:
+        return False
+    # An answer is stored as its anchor: a tap on it counts as made on the anchor.
+    return public_node(flows, NodeId(origin)) != here
 
 
 def _offered_by(flows: Flows, origin: str | None, option_id: str) -> bool:
@@ -186,7 +227,8 @@ def _go(
     hotline_flow = flows.navigation.hotline.split(".", 1)[0]
     if flow not in NEUTRAL_FLOWS and flow != hotline_flow and flow not in topics:
         topics = (*topics, flow)[-TOPIC_LIMIT:]
-    moved = replace(session, node=target, back=back, topics=topics)
+    screen = (session.screen + 1) % SCREEN_MODULO
+    moved = replace(session, node=target, back=back, topics=topics, screen=screen)
     return _show(flows, moved, target, context)
 
 
@@ -200,7 +242,14 @@ def _show(
     node = flows.node(node_id)
     session = replace(session, node=node_id if node.remember else _anchor(flows, node))
     language = session.language or SOURCE_LANGUAGE
-    reply = _render(flows, node, language, context.handoff_code, session.topics)
+    code, new_code = "----", False
+    if node.handoff:
+        # One code per session: a second visit shows the same code and tells staff nothing.
+        new_code = session.handoff_code is None
+        code = session.handoff_code or context.handoff_code
+        session = replace(session, handoff_code=code)
+    reply = _render(flows, node, language, code, session.topics, notify=new_code)
+    reply = replace(reply, screen=session.screen)
     if notice is not None:
         key = flows.navigation.notices[notice]
         reply = replace(reply, notices=(flows.text(language, key).value, *reply.notices))
@@ -229,7 +278,15 @@ def _ending(flows: Flows, session: Session, node_id: NodeId, effects: tuple[Effe
     return replace(reply, effects=effects)
 
 
-def _render(flows: Flows, node: Node, language: str, code: str, topics: tuple[str, ...]) -> Reply:
+def _render(
+    flows: Flows,
+    node: Node,
+    language: str,
+    code: str,
+    topics: tuple[str, ...],
+    *,
+    notify: bool = True,
+) -> Reply:
     spoken = flows.language(language)
     direction = spoken.direction if spoken else "ltr"
     fallback = False
@@ -253,8 +310,9 @@ def _render(flows: Flows, node: Node, language: str, code: str, topics: tuple[st
     if node.handoff:
         shown = isolate(code) if direction == "rtl" else code
         texts = [t.replace("{handoff_code}", shown) for t in texts]
-        handoff = Handoff(code=code, language=language, topics=topics)
-        effects = (Effect.HANDOFF,)
+        if notify:
+            handoff = Handoff(code=code, language=language, topics=topics)
+            effects = (Effect.HANDOFF,)
     messages = [Message(text) for text in texts]
     messages[-1] = replace(messages[-1], buttons=tuple(buttons))
     notices: tuple[str, ...] = ()
@@ -268,4 +326,5 @@ def _render(flows: Flows, node: Node, language: str, code: str, topics: tuple[st
         effects=effects,
         handoff=handoff,
         notices=notices,
+        code=code if node.handoff else None,
     )

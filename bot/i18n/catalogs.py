@@ -18,7 +18,8 @@ from bot.i18n.pofiles import read_catalog, read_compiled
 
 
 def attach_catalogs(flows: Flows, locales_dir: str | os.PathLike[str] | None) -> Flows:
-    """`flows` speaking every language of `languages.yaml` that has a catalog.
+    """`flows` speaking every language of `languages.yaml` that has a catalog, except
+    drafts the operators keep back (`offer_draft: false`).
 
     No locales folder or manifest: English only. A broken manifest or catalog
     raises `CatalogError` naming the file and line.
@@ -28,7 +29,9 @@ def attach_catalogs(flows: Flows, locales_dir: str | os.PathLike[str] | None) ->
     folder = Path(locales_dir)
     if not manifest_path(folder).is_file():
         return flows
-    offered = [e for e in read_manifest(manifest_path(folder)) if _has_catalog(folder, e)]
+    offered = [
+        e for e in read_manifest(manifest_path(folder)) if e.offered and _has_catalog(folder, e)
+    ]
     tables = {
         entry.code: usable_translations(load_catalog(folder, entry), flows.source_texts)
         for entry in offered

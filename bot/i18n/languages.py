@@ -24,7 +24,7 @@ DRAFT = "draft"
 REVIEWED = "reviewed"
 STATUSES = (DRAFT, REVIEWED)
 DIRECTIONS = ("ltr", "rtl")
-ENTRY_KEYS = ("code", "locale", "name", "direction", "published", "review", "note")
+ENTRY_KEYS = ("code", "locale", "name", "direction", "published", "offer_draft", "review", "note")
 REVIEW_KEYS = ("status", "reviewer_role", "date")
 CODE = re.compile(r"^[a-z]{2,3}(-[A-Z][a-z]{3})?(-(?:[A-Z]{2}|\d{3}))?$")
 LOCALE = re.compile(r"^[a-z]{2,3}(_[A-Z][a-z]{3})?(_(?:[A-Z]{2}|\d{3}))?$")
@@ -40,6 +40,7 @@ class LanguageEntry:
     direction: str = "ltr"
     status: str = DRAFT
     published: bool = False
+    offer_draft: bool = True
     reviewer_role: str | None = None
     reviewed_on: str | None = None
     location: Location | None = None
@@ -47,6 +48,11 @@ class LanguageEntry:
     @property
     def is_source(self) -> bool:
         return self.code == SOURCE_LANGUAGE
+
+    @property
+    def offered(self) -> bool:
+        """Whether people are offered it: a draft only while `offer_draft` is true."""
+        return self.status != DRAFT or self.offer_draft
 
     @property
     def language(self) -> Language:
@@ -148,6 +154,9 @@ class _Reader:
         published = item.get("published", False)
         if not isinstance(published, bool):
             self.error(line, f'language "{code}": `published:` must be true or false')
+        offer_draft = item.get("offer_draft", True)
+        if not isinstance(offer_draft, bool):
+            self.error(line, f'language "{code}": `offer_draft:` must be true or false')
         status, role, date = self.review(item, line, code)
         if len(self.problems) > before:
             return None
@@ -158,6 +167,7 @@ class _Reader:
             direction=str(direction),
             status=status,
             published=bool(published),
+            offer_draft=bool(offer_draft),
             reviewer_role=role,
             reviewed_on=date,
             location=Location(self.where, line),

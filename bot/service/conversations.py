@@ -1,7 +1,8 @@
 """The application service every channel uses: `Conversations.run(channel, inbound, outbox)`.
 
 For a turn: duplicate check, per-session isolation, read, step, deliver, record message
-ids, one transactional write of the session and the delivery id, hand-off, one log line.
+ids, one transactional write of the session, the delivery id and the screen's statistics
+count, hand-off, one log line.
 The delivery id is written only after the reply went out, so a crash in between leaves
 the update to be answered when the platform delivers it again.
 """
@@ -21,18 +22,24 @@ from bot.channels.base import (
     NotSent,
     Outbox,
     Outcome,
+    PlatformId,
     Result,
     Turn,
     Unreachable,
 )
-from bot.engine import Flows, StepContext, step
+from bot.engine import Flows, Session, StepContext, step
 from bot.engine.events import Start
+<<<<<<< HEAD
 from bot.engine.relocate import relocate
+=======
+from bot.engine.reply import Effect
+>>>>>>> main
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
+from bot.metrics import Metrics
 from bot.service.handoff import Handoffs, handoff_code
-from bot.store.base import Delivery, Store
+from bot.store.base import Delivery, Store, Tally
 from bot.store.isolation import Isolation, MemoryIsolation
 from bot.store.pseudonym import Pseudonymizer
 
@@ -64,6 +71,7 @@ class Conversations:
         clock: Callable[[], float] = time.time,
         handoffs: Handoffs | None = None,
         isolation: Isolation | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.flows = flows
         self.store = store
@@ -71,9 +79,22 @@ class Conversations:
         self.clock = clock
         self.handoffs = handoffs if handoffs is not None else Handoffs()
         self.isolation = isolation if isolation is not None else MemoryIsolation()
+        self.metrics = metrics if metrics is not None else Metrics()
 
     async def run(self, channel: str, inbound: Inbound, outbox: Outbox) -> Result:
         """Act on one inbound value; raises ReplyNotSent when the platform should retry."""
+        try:
+            result = await self._run(channel, inbound, outbox)
+        except ReplyNotSent:
+            self.metrics.update(channel, "deferred")
+            raise
+        if result.outcome is Outcome.DUPLICATE:
+            self.metrics.duplicate(channel)
+        else:
+            self.metrics.update(channel, result.outcome.value)
+        return result
+
+    async def _run(self, channel: str, inbound: Inbound, outbox: Outbox) -> Result:
         match inbound:
             case Turn():
                 return await self._turn(channel, inbound, outbox)
@@ -110,8 +131,15 @@ class Conversations:
                 # the engine gets one of our codes or nothing.
                 suggested = suggest_language(event.suggested, flows.languages)
                 event = replace(event, suggested=suggested)
+<<<<<<< HEAD
             before = relocate(flows, await self.store.get(key, now))
             after, reply = step(flows, before, event, StepContext(now, handoff_code()))
+=======
+            before = await self.store.get(key, now)
+            if before is not None and _idle(before, now, turn.idle_limit):
+                before = None  # starts again as a new session; the save replaces the old one
+            after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
+>>>>>>> main
             outcome = Outcome.ANSWERED
             try:
                 ids = await outbox.deliver(reply, before, now)
@@ -134,19 +162,50 @@ class Conversations:
                 ids, outcome = (), Outcome.GIVEN_UP
             if after is not None and ids:
                 after = after.with_messages(*ids)
-            await self.store.save(key, after, delivery)
+            node = public_node(self.flows, reply.node)
+            # The screen shown counts in the same write; a reply given up shows nothing.
+            tally = (
+                Tally.of(now, reply.language, node)
+                if node is not None and outcome is Outcome.ANSWERED
+                else None
+            )
+            await self.store.save(key, after, delivery, tally)
         if reply.handoff is not None:
             self.handoffs.post(reply.handoff, now)
+            self.metrics.handoff(channel)
+        if Effect.QUICK_EXIT in reply.effects:
+            self.metrics.quick_exit(channel)
+        seconds = time.perf_counter() - started
+        self.metrics.latency(channel, seconds)
         log_event(
             "reply",
             channel=channel,
+<<<<<<< HEAD
             node=public_node(flows, reply.node),
+=======
+            node=node,
+>>>>>>> main
             lang=reply.language,
             effect=",".join(e.value for e in reply.effects) or None,
-            ms=round((time.perf_counter() - started) * 1000, 2),
+            ms=round(seconds * 1000, 2),
         )
         return Result(outcome, reply, after is None)
+
+    async def peek(
+        self, channel: str, platform_id: PlatformId, idle_limit: float | None = None
+    ) -> Session | None:
+        """The stored session, without a turn (the web chat draws its page from it); None
+        when there is none or it was idle for `idle_limit` seconds or more."""
+        now = self.clock()
+        session = await self.store.get(self.pseudonyms.key(channel, platform_id), now)
+        if session is None or _idle(session, now, idle_limit):
+            return None
+        return session
 
     async def purge(self) -> int:
         """Delete idle sessions and old delivery ids now; how many sessions went."""
         return await self.store.purge(self.clock())
+
+
+def _idle(session: Session, now: float, limit: float | None) -> bool:
+    return limit is not None and now - session.updated >= limit

@@ -5,10 +5,12 @@ The hotline sends these; the payload grammar is in bot/engine/payload.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import quote, urlencode
 
 from bot.engine import Flows
 from bot.engine.payload import make_payload
+from bot.service.web_links import WebLink
 
 CHANNELS = ("telegram", "viber", "web")
 
@@ -27,6 +29,7 @@ def escalation_link(
     telegram_username: str | None = None,
     viber_uri: str | None = None,
     web_url: str = "http://127.0.0.1:8080",
+    web_code: Callable[[WebLink], str] | None = None,
 ) -> str:
     """A deep link for `channel`; raises LinkError naming what is missing or wrong."""
     if flows.language(language) is None:
@@ -50,5 +53,9 @@ def escalation_link(
             f"viber://pa?{urlencode({'chatURI': viber_uri, 'context': payload}, quote_via=quote)}"
         )
     if channel == "web":
-        return f"{web_url.rstrip('/')}/?start={payload}"
+        # An opaque code, so no topic or language shows in a person's address bar or history.
+        if web_code is None:
+            raise LinkError("web links need the server's code table — run `putokaz link web`")
+        code = web_code(WebLink(language, topic, campaign))
+        return f"{web_url.rstrip('/')}/?s={code}"
     raise LinkError(f"unknown channel {channel!r} — use one of: {', '.join(CHANNELS)}")

@@ -1,4 +1,4 @@
-"""Build the running parts from a `Config`: flows with catalogs, store, pseudonyms.
+"""Build the running parts from a `Config`: flows with catalogs, store, isolation, pseudonyms.
 
 Shared by `putokaz serve`, `putokaz chat`, tests and benchmarks.
 """
@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.config import Config
 from bot.engine import Flows, load_dir
 from bot.store.base import Store
+from bot.store.isolation import Isolation, MemoryIsolation
 from bot.store.pseudonym import Pseudonymizer, load_pepper
 
 
@@ -29,6 +30,15 @@ def open_store(config: Config) -> Store:
     from bot.store.sqlite import SQLiteStore
 
     return SQLiteStore(config.database, ttl=config.session_ttl)
+
+
+def open_isolation(config: Config) -> Isolation:
+    """Per-person ordering: across replicas through Redis when it is shared, else in memory."""
+    if config.redis_url:
+        from bot.store.redis_isolation import RedisIsolation
+
+        return RedisIsolation(config.redis_url)
+    return MemoryIsolation()
 
 
 def pseudonymizer(config: Config) -> Pseudonymizer:

@@ -5,6 +5,7 @@ Implementations keep no platform id, name or text; only what `Session` holds.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -24,6 +25,32 @@ class Delivery:
     at: float
 
 
+@dataclass(frozen=True, slots=True)
+class Tally:
+    """One anonymous statistics count: a screen shown on a day in a language, no key."""
+
+    day: str
+    """The UTC day, e.g. 2026-12-01."""
+    language: str
+    node: str
+
+    @classmethod
+    def of(cls, now: float, language: str, node: str) -> Tally:
+        """The count for a screen shown at `now` (seconds since the epoch)."""
+        return cls(time.strftime("%Y-%m-%d", time.gmtime(now)), language, node)
+
+    @property
+    def field(self) -> str:
+        """`language|node`: one counter within the day (neither ever holds a `|`)."""
+        return f"{self.language}|{self.node}"
+
+    @staticmethod
+    def parse_field(field: str) -> tuple[str, str]:
+        """(language, node) back from `field`."""
+        language, _, node = field.partition("|")
+        return language, node
+
+
 class Store(Protocol):
     """Sessions and answered deliveries; every implementation passes tests/store."""
 
@@ -34,10 +61,14 @@ class Store(Protocol):
         ...
 
     async def save(
-        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+        self,
+        key: SessionKey,
+        session: Session | None,
+        delivery: Delivery | None = None,
+        tally: Tally | None = None,
     ) -> None:
-        """One transactional write: the session (deleted when None) and the delivery
-        recorded as answered, both or neither."""
+        """One transactional write: the session (deleted when None), the delivery
+        recorded as answered and one statistics count, all or none."""
         ...
 
     async def answered(self, channel: str, delivery_id: str) -> bool:
@@ -54,6 +85,10 @@ class Store(Protocol):
 
     async def count(self) -> int:
         """How many sessions are stored."""
+        ...
+
+    async def tallies(self, day: str) -> dict[tuple[str, str], int]:
+        """The statistics counts of one UTC day: (language, node) -> screens shown."""
         ...
 
     async def close(self) -> None:

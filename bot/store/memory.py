@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY, Delivery, expired
+from bot.store.base import DELIVERY_MEMORY, Delivery, Tally, expired
 from bot.store.pseudonym import SessionKey
 
 
@@ -15,6 +15,7 @@ class MemoryStore:
         self._sessions: dict[str, Session] = {}
         self._deliveries: dict[tuple[str, str], float] = {}
         self._failures: dict[tuple[str, str], tuple[int, float]] = {}
+        self._tallies: dict[str, dict[tuple[str, str], int]] = {}
 
     async def get(self, key: SessionKey, now: float) -> Session | None:
         session = self._sessions.get(key.value)
@@ -24,7 +25,11 @@ class MemoryStore:
         return session
 
     async def save(
-        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+        self,
+        key: SessionKey,
+        session: Session | None,
+        delivery: Delivery | None = None,
+        tally: Tally | None = None,
     ) -> None:
         if session is None:
             self._sessions.pop(key.value, None)
@@ -32,6 +37,9 @@ class MemoryStore:
             self._sessions[key.value] = session
         if delivery is not None:
             self._deliveries.setdefault((delivery.channel, delivery.id), delivery.at)
+        if tally is not None:
+            day = self._tallies.setdefault(tally.day, {})
+            day[(tally.language, tally.node)] = day.get((tally.language, tally.node), 0) + 1
 
     async def answered(self, channel: str, delivery_id: str) -> bool:
         return (channel, delivery_id) in self._deliveries
@@ -56,6 +64,9 @@ class MemoryStore:
 
     async def count(self) -> int:
         return len(self._sessions)
+
+    async def tallies(self, day: str) -> dict[tuple[str, str], int]:
+        return dict(self._tallies.get(day, {}))
 
     async def close(self) -> None:
         self._sessions.clear()

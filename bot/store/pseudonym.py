@@ -40,7 +40,7 @@ def load_pepper(data_dir: Path, given: str | None = None) -> bytes:
     """The pepper from PUTOKAZ_PEPPER, else `data_dir/pepper`, created 0600 on first use."""
     if given:
         return given.encode()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # doctor checks it is private
     path = data_dir / PEPPER_FILE
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

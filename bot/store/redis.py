@@ -1,36 +1,72 @@
-"""The Redis store, for several replicas: sessions expire by Redis TTL.
+"""The Redis store, for several replicas: sessions expire by Redis TTL, one round trip a write.
 
-Keys hold only the HMAC pseudonym or a platform delivery id, never a person's id.
+Keys hold only the HMAC pseudonym, a platform delivery id or a day, never a person's id.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from typing import Any
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY, Delivery, expired
+from bot.store.base import DELIVERY_MEMORY, Delivery, Tally, expired
 from bot.store.pseudonym import SessionKey
 
 PREFIX = "putokaz:"
 
+# The whole answered update in one command, applied atomically: the session (or its
+# deletion) with its entry in the index that `count` and `purge` read, the delivery id
+# recorded as answered, and one statistics count. Optional parts are empty strings.
+SAVE = """
+if ARGV[1] == '' then
+  redis.call('del', KEYS[1])
+  redis.call('zrem', KEYS[2], ARGV[4])
+else
+  redis.call('set', KEYS[1], ARGV[1], 'EX', ARGV[2])
+  redis.call('zadd', KEYS[2], ARGV[3], ARGV[4])
+end
+if KEYS[3] ~= '' then redis.call('set', KEYS[3], '1', 'NX', 'EX', ARGV[5]) end
+if KEYS[4] ~= '' then redis.call('hincrby', KEYS[4], ARGV[6], 1) end
+return 1
+"""
+
+
+def connect(url: str) -> Any:
+    """A redis-py asyncio client for `url`, or an error that says how to install it."""
+    try:
+        import redis.asyncio as redis_asyncio
+    except ImportError:
+        raise RuntimeError(
+            "PUTOKAZ_REDIS_URL is set but the redis package is missing — "
+            "pip install 'putokaz[redis]'"
+        ) from None
+    return redis_asyncio.from_url(url)
+
 
 class RedisStore:
-    """Sessions and deliveries in Redis, shared by every replica."""
+    """Sessions, deliveries and statistics counts in Redis, shared by every replica."""
 
-    def __init__(self, url: str, ttl: float = 24 * 3600, prefix: str = PREFIX) -> None:
-        try:
-            import redis.asyncio as redis_asyncio
-        except ImportError:
-            raise RuntimeError(
-                "PUTOKAZ_REDIS_URL is set but the redis package is missing — "
-                "pip install 'putokaz[redis]'"
-            ) from None
+    def __init__(
+        self,
+        url: str,
+        ttl: float = 24 * 3600,
+        prefix: str = PREFIX,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.ttl = ttl
         self.prefix = prefix
-        self._redis: Any = redis_asyncio.from_url(url)
+        self.clock = clock
+        self._redis: Any = connect(url)
+        self._save = self._redis.register_script(SAVE)
+        self._index = f"{prefix}sessions"
+        """A sorted set: pseudonym -> last update, so count and purge never read sessions."""
 
     def _session(self, key: SessionKey) -> str:
         return f"{self.prefix}s:{key.value}"
+
+    def _tally(self, day: str) -> str:
+        return f"{self.prefix}c:{day}"
 
     async def get(self, key: SessionKey, now: float) -> Session | None:
         raw = await self._redis.get(self._session(key))
@@ -43,31 +79,35 @@ class RedisStore:
         return session
 
     async def save(
-        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+        self,
+        key: SessionKey,
+        session: Session | None,
+        delivery: Delivery | None = None,
+        tally: Tally | None = None,
     ) -> None:
-        async with self._redis.pipeline(transaction=True) as pipe:  # MULTI/EXEC: both or neither
-            if session is None:
-                pipe.delete(self._session(key))
-            else:
-                pipe.set(self._session(key), session.to_json(), ex=int(self.ttl))
-            if delivery is not None:
-                name = f"{self.prefix}d:{delivery.channel}:{delivery.id}"
-                pipe.set(name, "1", nx=True, ex=DELIVERY_MEMORY)
-            await pipe.execute()
+        keys = [
+            self._session(key),
+            self._index,
+            "" if delivery is None else f"{self.prefix}d:{delivery.channel}:{delivery.id}",
+            "" if tally is None else self._tally(tally.day),
+        ]
+        args = [
+            "" if session is None else session.to_json(),
+            int(self.ttl),
+            0.0 if session is None else session.updated,
+            key.value,
+            DELIVERY_MEMORY,
+            "" if tally is None else tally.field,
+        ]
+        await self._save(keys=keys, args=args)
 
     async def purge(self, now: float) -> int:
-        purged = 0
-        async for name in self._redis.scan_iter(match=f"{self.prefix}s:*", count=500):
-            raw = await self._redis.get(name)
-            if raw is not None and expired(Session.from_json(raw), now, self.ttl):
-                purged += await self._redis.delete(name)
-        return purged
+        """Sessions expire by their Redis TTL; this only trims the index (one command)."""
+        return int(await self._redis.zremrangebyscore(self._index, "-inf", now - self.ttl))
 
     async def count(self) -> int:
-        total = 0
-        async for _ in self._redis.scan_iter(match=f"{self.prefix}s:*", count=500):
-            total += 1
-        return total
+        """Sessions updated within the TTL, from the index: one command, no session read."""
+        return int(await self._redis.zcount(self._index, self.clock() - self.ttl, "+inf"))
 
     async def answered(self, channel: str, delivery_id: str) -> bool:
         return bool(await self._redis.exists(f"{self.prefix}d:{channel}:{delivery_id}"))
@@ -79,6 +119,10 @@ class RedisStore:
             pipe.expire(name, DELIVERY_MEMORY)
             count, _ = await pipe.execute()
         return int(count)
+
+    async def tallies(self, day: str) -> dict[tuple[str, str], int]:
+        raw = await self._redis.hgetall(self._tally(day))
+        return {Tally.parse_field(f.decode()): int(n) for f, n in raw.items()}
 
     async def close(self) -> None:
         await self._redis.aclose()

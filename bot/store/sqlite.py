@@ -13,7 +13,7 @@ from pathlib import Path
 import sqlite_utils
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY, Delivery
+from bot.store.base import DELIVERY_MEMORY, Delivery, Tally
 from bot.store.pseudonym import SessionKey
 
 
@@ -37,12 +37,24 @@ def _m003_delivery_failures(db: sqlite_utils.Database) -> None:
     )
 
 
+<<<<<<< HEAD
 Migrations = tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...]
 
 MIGRATIONS: Migrations = (
+=======
+def _m004_tallies(db: sqlite_utils.Database) -> None:
+    # Counts only: a day, a language, a screen. No session key, nothing that joins back.
+    db["tallies"].create(  # type: ignore[union-attr]
+        {"day": str, "language": str, "node": str, "count": int}, pk=("day", "language", "node")
+    )
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
+>>>>>>> main
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
     ("003_delivery_failures", _m003_delivery_failures),
+    ("004_tallies", _m004_tallies),
 )
 
 
@@ -84,6 +96,14 @@ class SQLiteStore:
     """Sessions and deliveries in one SQLite file; each answered update is one transaction."""
 
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
+<<<<<<< HEAD
+=======
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        # Like the pepper: only the service's user may read the sessions (SQLite gives the
+        # -wal and -shm files the database file's mode).
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+        os.chmod(path, 0o600)
+>>>>>>> main
         self.path = path
         self.ttl = ttl
         conn = open_database(path)
@@ -102,18 +122,29 @@ class SQLiteStore:
         return Session.from_json(row[0])
 
     async def save(
-        self, key: SessionKey, session: Session | None, delivery: Delivery | None = None
+        self,
+        key: SessionKey,
+        session: Session | None,
+        delivery: Delivery | None = None,
+        tally: Tally | None = None,
     ) -> None:
-        if delivery is None:  # one statement is its own transaction
+        if delivery is None and tally is None:  # one statement is its own transaction
             self._write_session(key, session)
             return
-        with self._conn:  # the session and the delivery id, both or neither
+        with self._conn:  # the session, the delivery id and the count: all or none
             self._conn.execute("begin")
             self._write_session(key, session)
-            self._conn.execute(
-                "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
-                (delivery.channel, delivery.id, delivery.at),
-            )
+            if delivery is not None:
+                self._conn.execute(
+                    "insert or ignore into deliveries (channel, id, seen) values (?, ?, ?)",
+                    (delivery.channel, delivery.id, delivery.at),
+                )
+            if tally is not None:
+                self._conn.execute(
+                    "insert into tallies (day, language, node, count) values (?, ?, ?, 1) "
+                    "on conflict(day, language, node) do update set count = count + 1",
+                    (tally.day, tally.language, tally.node),
+                )
 
     def _write_session(self, key: SessionKey, session: Session | None) -> None:
         if session is None:
@@ -149,6 +180,12 @@ class SQLiteStore:
 
     async def count(self) -> int:
         return int(self._conn.execute("select count(*) from sessions").fetchone()[0])
+
+    async def tallies(self, day: str) -> dict[tuple[str, str], int]:
+        rows = self._conn.execute(
+            "select language, node, count from tallies where day = ?", (day,)
+        ).fetchall()
+        return {(language, node): int(count) for language, node, count in rows}
 
     async def close(self) -> None:
         self._conn.close()

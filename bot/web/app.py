@@ -19,14 +19,19 @@ from bot.admin.keys import AdminSettings
 from bot.channels.webchat import routes as webchat
 from bot.config import Config
 from bot.logs import configure_logging, log_event
+from bot.metrics import Metrics
 from bot.service.conversations import Conversations
 from bot.service.handoff import Handoffs, WebhookSink
-from bot.service.runtime import load_flows, open_store, pseudonymizer
-from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
+from bot.service.runtime import load_flows, open_isolation, open_store, pseudonymizer
+from bot.web import metrics
+from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 from bot.web.listen import bind, browser_url
+from bot.web.unreadable import unreadable_requests
 
 MAX_BODY = 1024 * 1024
 PURGE_EVERY = 600.0
+HANDOFF_DRAIN_TIMEOUT = 10.0
+"""Seconds at shutdown for hand-offs still being posted to the hotline's sinks."""
 
 
 async def healthz(request: web.Request) -> web.Response:
@@ -38,10 +43,15 @@ async def healthz(request: web.Request) -> web.Response:
 
 
 def create_app(config: Config) -> web.Application:
-    app = web.Application(client_max_size=MAX_BODY, middlewares=[security_headers])
+    app = web.Application(
+        client_max_size=MAX_BODY, middlewares=[security_headers, unreadable_requests]
+    )
     app[CONFIG] = config
+    app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stopping)
     app.cleanup_ctx.append(_resources)
     app.router.add_get("/healthz", healthz)
+    metrics.add_routes(app)
     webchat.add_routes(app)
     add_admin(
         app,
@@ -73,16 +83,30 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
+async def _stopping(app: web.Application) -> None:
+    """SIGTERM: the listening socket is closed; requests in flight are still being answered."""
+    log_event("stopping")
+    app[STOPPING].set()
+
+
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     flows = load_flows(config)
     store = open_store(config)
+    isolation = open_isolation(config)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
     handoffs = Handoffs()
     if config.handoff_webhook:
         handoffs.add(WebhookSink(config.handoff_webhook, http))
     app[HTTP] = http
-    app[CONVERSATIONS] = Conversations(flows, store, pseudonymizer(config), handoffs=handoffs)
+    app[CONVERSATIONS] = Conversations(
+        flows,
+        store,
+        pseudonymizer(config),
+        handoffs=handoffs,
+        isolation=isolation,
+        metrics=Metrics(),
+    )
     purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
     log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
     try:
@@ -91,9 +115,12 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         purger.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await purger
-        await handoffs.drain()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(handoffs.drain(), HANDOFF_DRAIN_TIMEOUT)
         await http.close()
+        await isolation.close()
         await store.close()
+        log_event("stopped")
 
 
 async def _purge_forever(conversations: Conversations) -> None:
@@ -106,7 +133,7 @@ async def _purge_forever(conversations: Conversations) -> None:
 
 def run(config: Config, host: str | None = None, port: int | None = None) -> None:
     """Serve until interrupted (`putokaz serve`); raises PortInUse before starting anything."""
-    configure_logging(config.log_file)
+    configure_logging(config.log_file, log_format=config.log_format)
     sock = bind(host or config.host, port if port is not None else config.port)
     loop = _event_loop()
     bound_host, bound_port = sock.getsockname()[:2]
@@ -118,7 +145,16 @@ def run(config: Config, host: str | None = None, port: int | None = None) -> Non
         # aiohttp calls this once the app has started and the socket accepts requests.
         print(f"Putokaz is up: open {browser_url(bound_host, bound_port)}", flush=True)
 
-    web.run_app(create_app(config), sock=sock, print=ready, access_log=None, loop=loop)
+    # On SIGTERM aiohttp closes the listening socket, lets the requests in flight finish
+    # (cancelling what runs longer than shutdown_timeout), then runs the cleanups above.
+    web.run_app(
+        create_app(config),
+        sock=sock,
+        print=ready,
+        access_log=None,
+        loop=loop,
+        shutdown_timeout=config.shutdown_timeout,
+    )
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:

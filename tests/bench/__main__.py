@@ -26,7 +26,7 @@ def run() -> None:
     print(f"command: make bench ({' '.join(sys.argv)})\n")
     print("## Engine\n")
     print("\n".join(engine_bench.main()))
-    for name in ("telegram_bench", "viber_bench"):
+    for name in ("telegram_bench", "viber_bench", "metrics_bench"):
         try:
             module = __import__(f"tests.bench.{name}", fromlist=["main"])
         except ImportError:

@@ -1,14 +1,20 @@
-"""Headless Debian Chromium driven by Playwright (its own browser download is not used)."""
+"""Headless Debian Chromium driven by Playwright (its own browser download is not used).
+
+One browser for the whole run and one server per test module keep the browser tests fast;
+each test opens its own context (cookies, storage) so tests stay independent.
+"""
 
 from __future__ import annotations
 
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, async_playwright
+import pytest_asyncio
+from playwright.async_api import Browser, BrowserContext, async_playwright
 
+from tests.support.server import ServerProcess
 from tests.support.system_tools import require
 
 CHROMIUM_ARGS = [
@@ -22,7 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 PHONE = {
-    "viewport": {"width": 390, "height": 780},
+    "viewport": {"width": 360, "height": 740},
     "device_scale_factor": 2,
     "is_mobile": True,
     "has_touch": True,
@@ -41,7 +47,7 @@ def screenshots(tmp_path: Path) -> Path:
     return tmp_path
 
 
-@pytest.fixture
+@pytest_asyncio.fixture(scope="session", loop_scope="session")
 async def browser() -> AsyncIterator[Browser]:
     """Playwright's async API: its sync API would take over the event loop of the test run."""
     executable = require("chromium")
@@ -49,3 +55,18 @@ async def browser() -> AsyncIterator[Browser]:
         launched = await playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield launched
         await launched.close()
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """One `putokaz serve` for the tests of a module (each test has its own cookies)."""
+    with ServerProcess(tmp_path_factory.mktemp("web")) as running:
+        yield running
+
+
+@pytest_asyncio.fixture(loop_scope="session")
+async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
+    """A 360×740 touch phone with a fresh profile."""
+    context = await browser.new_context(**PHONE)
+    yield context
+    await context.close()

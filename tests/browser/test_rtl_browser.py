@@ -5,22 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from playwright.async_api import Browser, expect
+from playwright.async_api import BrowserContext, expect
 
 from bot.engine import Flows
 from bot.engine.model import MsgKey
-from tests.browser.conftest import PHONE
 from tests.support.server import ServerProcess
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 NUMBER = "+381 61 63 84 071"
 
 # Where each character of the number is drawn, left to right on the screen.
 CHARACTER_POSITIONS = """
 (number) => {
-  const messages = [...document.querySelectorAll('.msg')];
-  for (const element of messages) {
+  const numbers = [...document.querySelectorAll('.msg .num')];
+  for (const element of numbers) {
     const node = element.firstChild;
-    const at = node.textContent.indexOf(number);
+    const at = node.textContent.replace(/\u00a0/g, ' ').indexOf(number);
     if (at < 0) continue;
     const xs = [];
     for (let i = 0; i < number.length; i++) {
@@ -31,20 +32,22 @@ CHARACTER_POSITIONS = """
       const rect = range.getClientRects()[0];
       xs.push({ch: number[i], x: rect.left, y: rect.top});
     }
-    return {dir: getComputedStyle(element).direction, lang: element.lang, xs};
+    const message = element.closest('.msg');
+    return {dir: getComputedStyle(message).direction, lang: document.documentElement.lang,
+            lines: element.getClientRects().length, xs};
   }
   return null;
 }
 """
 
 
-@pytest.mark.parametrize("language", ["ar", "fa"])
+@pytest.mark.parametrize("language", ["ar", "fa", "ur"])
 async def test_rtl_conversation_with_the_number_left_to_right(
-    browser: Browser, server: ServerProcess, language: str, screenshots: Path
+    phone: BrowserContext, web: ServerProcess, language: str, screenshots: Path
 ) -> None:
-    context = await browser.new_context(**PHONE)
-    page = await context.new_page()
-    await page.goto(f"{server.url}/?start={language}-hotline")
+    page = await phone.new_page()
+    await page.set_viewport_size({"width": 320, "height": 740})
+    await page.goto(f"{web.url}/?start={language}-hotline")
     await expect(page.locator(".msg").first).to_be_visible()
     assert await page.evaluate("document.documentElement.lang") == language
 
@@ -52,23 +55,24 @@ async def test_rtl_conversation_with_the_number_left_to_right(
     assert found is not None, "the hotline number is on the screen"
     assert found["dir"] == "rtl"
     assert found["lang"] == language
+    assert found["lines"] == 1, "the number is never broken across lines"
+    assert await page.evaluate("document.documentElement.dir") == "rtl"
     same_line = [c for c in found["xs"] if abs(c["y"] - found["xs"][0]["y"]) < 2]
     xs = [c["x"] for c in same_line]
     assert xs == sorted(xs), f"the number is drawn left to right: {same_line}"
     assert [c["ch"] for c in same_line][:4] == ["+", "3", "8", "1"]
 
     buttons = page.locator(".buttons").last
-    assert await buttons.get_attribute("dir") == "rtl"
+    direction = await buttons.evaluate("(e) => getComputedStyle(e).direction")
+    assert direction == "rtl"
     await page.screenshot(path=str(screenshots / f"webchat-hotline-{language}.png"), full_page=True)
-    await context.close()
 
 
 async def test_the_header_quick_exit_speaks_the_persons_language(
-    browser: Browser, server: ServerProcess, flows: Flows
+    phone: BrowserContext, web: ServerProcess, flows: Flows
 ) -> None:
-    context = await browser.new_context(**PHONE)
-    page = await context.new_page()
-    await page.goto(f"{server.url}/?start=uk-rights")
+    page = await phone.new_page()
+    await page.goto(f"{web.url}/?start=uk-rights")
     await expect(page.locator(".msg").first).to_be_visible()
     label = flows.text("uk", MsgKey("navigation.footer.exit")).value
     await expect(page.locator("#quick-exit")).to_contain_text(label)
@@ -76,4 +80,3 @@ async def test_the_header_quick_exit_speaks_the_persons_language(
     assert await page.get_attribute("#typed-input", "aria-label") == typed
     await page.locator("#quick-exit").click()
     await page.wait_for_url("about:blank")
-    await context.close()

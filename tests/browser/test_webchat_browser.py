@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from playwright.async_api import Browser, expect
+import pytest
+from playwright.async_api import BrowserContext, expect
 
-from tests.browser.conftest import PHONE
 from tests.support.server import ServerProcess
+
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 async def test_reflection_period_then_quick_exit_leaves_nothing(
-    browser: Browser, server: ServerProcess, screenshots: Path
+    phone: BrowserContext, web: ServerProcess, screenshots: Path
 ) -> None:
-    context = await browser.new_context(**PHONE)
-    page = await context.new_page()
-    await page.goto(f"{server.url}/")
+    page = await phone.new_page()
+    await page.goto(f"{web.url}/")
     await page.get_by_role("button", name="English").click()
     await page.locator('[data-option="reflection"]').click()
     await expect(page.locator(".msg").last).to_contain_text("reflection")
@@ -30,32 +31,27 @@ async def test_reflection_period_then_quick_exit_leaves_nothing(
     await page.go_back()
     assert "30 days" not in await page.content()
     assert "reflection" not in (await page.content()).lower()
-    await context.close()
 
 
-async def test_escape_key_is_a_quick_exit(browser: Browser, server: ServerProcess) -> None:
-    context = await browser.new_context(**PHONE)
-    page = await context.new_page()
-    await page.goto(f"{server.url}/?start=en-rights")
+async def test_escape_key_is_a_quick_exit(phone: BrowserContext, web: ServerProcess) -> None:
+    page = await phone.new_page()
+    await page.goto(f"{web.url}/?start=en-rights")
     await expect(page.locator(".msg").first).to_be_visible()
     assert page.url.endswith("/"), "the escalation payload is removed from the address bar"
     await page.keyboard.press("Escape")
     await page.wait_for_url("about:blank")
-    await context.close()
 
 
 async def test_typed_text_is_cleared_and_never_sent(
-    browser: Browser, server: ServerProcess
+    phone: BrowserContext, web: ServerProcess
 ) -> None:
-    context = await browser.new_context(**PHONE)
-    page = await context.new_page()
+    page = await phone.new_page()
     sent: list[str] = []
-    page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "POST" else None)
-    await page.goto(f"{server.url}/?start=en")
+    page.on("request", lambda r: sent.append(r.url + (r.post_data or "")))
+    await page.goto(f"{web.url}/?start=en")
     await expect(page.locator(".msg").first).to_be_visible()
     await page.fill("#typed-input", "my secret words zebra-42")
     await page.press("#typed-input", "Enter")
-    await expect(page.locator(".notice")).to_be_visible()
+    await expect(page.locator("#typed-notice")).to_be_visible()
     assert await page.input_value("#typed-input") == ""
     assert not any("zebra" in body for body in sent)
-    await context.close()

@@ -51,6 +51,7 @@ def test_set_webhook_registers_the_public_url_after_vibers_check(
     assert result.exit_code == 0, result.output
     assert fake.webhook == f"{server.url}/viber"
     assert fake.event_types == EVENT_TYPES
+    assert (fake.send_name, fake.send_photo) == (False, False), "name and photo never asked for"
     assert f"ok: Viber will call {server.url}/viber" in result.output
     assert "events: failed, subscribed, unsubscribed, conversation_started" in result.output
 

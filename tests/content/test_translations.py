@@ -45,9 +45,7 @@ REDRAFT_PENDING = {
     "vi",
     "zh-Hans",
     "tr",
-    "fr",
     "uk",
-    "ru",
 }
 
 

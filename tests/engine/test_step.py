@@ -33,10 +33,39 @@ def test_stale_button_shows_current_node_again(flows: Flows) -> None:
     assert after.node == "rights.start"
 
 
-def test_button_from_an_older_message_still_does_what_it_said(flows: Flows) -> None:
+def test_button_from_an_older_screen_shows_the_current_screen_again(flows: Flows) -> None:
     session = at(flows, "reflection.start")
-    _, reply = go(flows, session, Choose("legal", "rights.start"))
-    assert reply.node == "rights.legal"
+    after, reply = go(flows, session, Choose("legal", "rights.start"))
+    assert reply.node == "reflection.start"
+    assert after is not None
+    assert after.screen == session.screen, "the same screen, not a new one"
+
+
+def test_a_tap_naming_an_old_screen_number_is_ignored(flows: Flows) -> None:
+    session, first = go(flows, None, Start("en"))
+    assert session is not None
+    session, second = go(flows, session, Choose("rights", first.node, first.screen))
+    assert second.node == "rights.start"
+    assert second.screen != first.screen
+    # The second tap of a double tap still names the menu's screen: nobody chose more.
+    _, again = go(flows, session, Choose("rights", first.node, first.screen))
+    assert again.node == "rights.start"
+    _, back_twice = go(flows, session, Choose("back", first.node, first.screen))
+    assert back_twice.node == "rights.start"
+
+
+def test_a_tap_on_an_answer_counts_as_made_on_its_topic(flows: Flows) -> None:
+    session, start = go(flows, None, Start("en-selfcheck"))
+    session, q1 = go(flows, session, Choose("begin", start.node, start.screen))
+    assert q1.node == "selfcheck.q1"
+    _, q2 = go(flows, session, Choose("yes", q1.node, q1.screen))
+    assert q2.node == "selfcheck.q2_yes"
+
+
+def test_the_first_screen_can_be_answered_before_any_session_exists(flows: Flows) -> None:
+    _, reply = go(flows, None, Choose("@ar", flows.navigation.start, 0))
+    assert reply.node == flows.navigation.menu
+    assert reply.language == "ar"
 
 
 def test_forged_origin_falls_back_to_the_current_node(flows: Flows) -> None:
@@ -98,7 +127,22 @@ def test_hotline_entry_carries_the_handoff_but_not_in_the_session(flows: Flows) 
     assert reply.handoff.topics == ("rights",)
     assert "K7F3" in "".join(m.text for m in reply.messages)
     assert after is not None
-    assert "K7F3" not in after.to_json()
+
+
+def test_one_handoff_code_per_session_and_staff_told_once(flows: Flows) -> None:
+    session = replace(at(flows, "rights.legal"), topics=("rights",))
+    after, first = go(flows, session, Choose("hotline"), code="K7F3")
+    assert first.code == "K7F3"
+    assert first.handoff is not None
+    after, _ = go(flows, after, Choose("menu"), code="XXXX")
+    again_session, again = go(flows, after, Choose("talk"), code="YYYY")
+    assert again.node == flows.navigation.hotline
+    assert again.code == "K7F3"
+    assert "K7F3" in "".join(m.text for m in again.messages)
+    assert again.handoff is None
+    assert again.effects == ()
+    assert again_session is not None
+    assert again_session.handoff_code == "K7F3"
 
 
 def test_selfcheck_answers_never_reach_the_session(flows: Flows) -> None:
@@ -140,3 +184,40 @@ def test_a_deep_link_language_wins_over_the_device(flows: Flows) -> None:
 def test_a_chosen_language_wins_over_the_device(flows: Flows) -> None:
     _, reply = go(flows, at(flows, "rights.legal", "uk"), Start(None, "fa"))
     assert (reply.node, reply.language) == (flows.navigation.menu, "uk")
+
+
+def draft_notice(flows: Flows, language: str) -> str:
+    return flows.text(language, flows.navigation.notices["draft"]).value
+
+
+def test_a_draft_language_says_so_once_on_its_first_screen(flows: Flows) -> None:
+    assert flows.language("fr").status == "draft"  # type: ignore[union-attr]
+    notice = draft_notice(flows, "fr")
+    session, first = go(flows, None, Start("fr-rights"))
+    assert first.node == "rights.start"
+    assert first.notices[0] == notice
+    session, second = go(flows, session, Choose("legal"))
+    assert notice not in second.notices
+    _, again = go(flows, session, Start("fr-reflection"))
+    assert notice not in again.notices
+
+
+def test_choosing_a_draft_language_on_the_language_menu_shows_the_notice(flows: Flows) -> None:
+    session, menu = go(flows, None, Start(None))
+    assert menu.notices == ()
+    session, chosen = go(flows, session, Choose("@ru", "welcome.start"))
+    assert chosen.node == "welcome.menu"
+    assert chosen.notices[0] == draft_notice(flows, "ru")
+    _, switched = go(flows, session, ChooseLanguage("uk"))
+    assert switched.notices[0] == draft_notice(flows, "uk")
+
+
+def test_english_and_reviewed_languages_never_show_the_draft_notice(flows: Flows) -> None:
+    notice = draft_notice(flows, "en")
+    _, first = go(flows, None, Start("en-rights"))
+    assert notice not in first.notices
+    reviewed = replace(
+        flows, languages=tuple(replace(lang, status="reviewed") for lang in flows.languages)
+    )
+    _, french = go(reviewed, None, Start("fr-rights"))
+    assert draft_notice(reviewed, "fr") not in french.notices

@@ -246,6 +246,14 @@ async def test_set_webhook_echoes_event_types(fake, http):
     assert fake.webhook == "https://bot.example/viber"
 
 
+async def test_set_webhook_records_whether_name_and_photo_are_asked_for(fake, http):
+    body = {"url": "https://bot.example/viber", "send_name": False, "send_photo": False}
+    assert (await call(http, fake, "set_webhook", body))[1]["status"] == 0
+    assert (fake.send_name, fake.send_photo) == (False, False)
+    body = {"url": "https://bot.example/viber", "send_name": "no"}
+    assert (await call(http, fake, "set_webhook", body))[1]["status"] == 3
+
+
 @pytest.mark.parametrize(
     ("body", "status"),
     [({}, 4), ({"url": "not a url"}, 1), ({"url": "https://b.example", "event_types": ["x"]}, 3)],

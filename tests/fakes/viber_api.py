@@ -334,6 +334,10 @@ class FakeViberAPI(LocalServer):
         self.users: dict[str, ViberUser] = {}
         self.webhook = ""
         self.event_types: list[str] = []
+        self.send_name: bool | None = None
+        self.send_photo: bool | None = None
+        """What the last set_webhook asked about the person's name and photo (None: not
+        said, Viber's own default applies)."""
         self.port = 0
         self._faults: list[_Fault] = []
         self._delays: dict[str | None, float] = {}
@@ -483,10 +487,14 @@ class FakeViberAPI(LocalServer):
             return status_body(Status.MISSING_DATA)
         if not isinstance(url, str) or not _known_events(event_types):
             return status_body(Status.BAD_DATA)
+        send_name, send_photo = body.get("send_name"), body.get("send_photo")
+        if any(v is not None and not isinstance(v, bool) for v in (send_name, send_photo)):
+            return status_body(Status.BAD_DATA)
         if url and not await self._webhook_answers(url):
             return status_body(Status.INVALID_URL)
         with self._lock:
             self.webhook, self.event_types = url, list(event_types) if url else []
+            self.send_name, self.send_photo = send_name, send_photo
         if not url:
             return status_body(Status.OK)
         return {**status_body(Status.OK), "event_types": event_types}

@@ -88,3 +88,34 @@ def test_a_duplicate_code_and_a_missing_source_language_are_reported(tmp_path: P
         '3: the source language "en" is missing — add it',
         '4: language "fa" is listed twice (first at line 3) — keep one',
     ]
+
+
+def test_operators_can_keep_a_draft_language_from_being_offered(tmp_path: Path) -> None:
+    from bot.engine import load_dir
+    from bot.i18n.catalogs import attach_catalogs
+    from tests.i18n.workspace import prepared_workspace
+
+    space = prepared_workspace(tmp_path, "fa:fa:rtl", "fr:fr:ltr", "uk:uk:ltr:reviewed")
+    manifest = space.locales / "languages.yaml"
+    text = manifest.read_text(encoding="utf-8")
+    text = text.replace("name: Name-fa,", "name: Name-fa, offer_draft: false,")
+    text = text.replace("name: Name-uk,", "name: Name-uk, offer_draft: false,")
+    manifest.write_text(text, encoding="utf-8")
+    entries = {e.code: e for e in read_manifest(manifest)}
+    assert (entries["fa"].offered, entries["fr"].offered, entries["uk"].offered) == (
+        False,
+        True,
+        True,
+    )
+    flows = attach_catalogs(load_dir(space.flows), space.locales)
+    assert [language.code for language in flows.languages] == ["en", "fr", "uk"]
+
+
+def test_offer_draft_must_be_true_or_false(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "  - {code: en, name: English, review: {status: reviewed}}\n"
+        "  - {code: fa, name: فارسی, offer_draft: maybe}\n",
+    )
+    with pytest.raises(CatalogError, match=r"offer_draft:` must be true or false"):
+        read_manifest(path)

@@ -12,6 +12,7 @@ from bot.channels.base import Blocked, Ignored, Outcome, Turn
 from bot.engine import Flows
 from bot.engine.events import Choose, Exit, Start
 from bot.service.conversations import DELIVERY_ATTEMPTS, Conversations, ReplyNotSent
+from bot.store.base import Tally
 from bot.store.pseudonym import Pseudonymizer
 from bot.store.sqlite import SQLiteStore
 from tests.fakes.outbox import RecordingOutbox, not_sent, unreachable
@@ -88,8 +89,9 @@ async def test_one_answered_update_is_one_transaction_on_sqlite(
     await service.run(CHANNEL, turn(Choose("rights", None), "2"), RecordingOutbox())
     store._conn.set_trace_callback(None)
     writes = [s.split()[0].lower() for s in statements if not s.lower().startswith("select")]
-    assert writes == ["begin", "insert", "insert", "commit"]  # session + delivery id
-    assert store._conn.total_changes - changes == 2
+    # session + delivery id + the screen's count
+    assert writes == ["begin", "insert", "insert", "insert", "commit"]
+    assert store._conn.total_changes - changes == 3
 
 
 async def test_a_duplicate_delivery_is_not_answered_and_writes_nothing(
@@ -164,3 +166,20 @@ async def test_blocked_drops_the_session_and_ignored_writes_nothing(
     result = await service.run(CHANNEL, Blocked(PERSON, "blocked"), outbox)
     assert result.outcome is Outcome.DROPPED
     assert await store.get(key(service), NOW + 100) is None  # type: ignore[arg-type]
+
+
+async def test_each_answered_screen_is_counted_without_a_key(
+    service: Conversations, store: SQLiteStore
+) -> None:
+    first = await started(service)
+    await service.run(CHANNEL, turn(Exit(), "2"), RecordingOutbox())
+    day = Tally.of(NOW, "en", "x").day
+    counts = await store.tallies(day)
+    assert counts[("en", str(first.replies[0].node))] == 1
+    assert sum(counts.values()) == 2
+    assert list(store._conn.execute("select * from tallies").fetchall()[0]) == [
+        day,
+        "en",
+        str(first.replies[0].node),
+        1,
+    ]

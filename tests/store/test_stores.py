@@ -4,29 +4,21 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
 from bot.engine.model import NodeId
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY, Delivery
+from bot.store.base import DELIVERY_MEMORY, Delivery, Tally
 from bot.store.memory import MemoryStore
 from bot.store.pseudonym import Pseudonymizer, SessionKey, load_pepper
 from bot.store.redis import RedisStore
 from bot.store.sqlite import SQLiteStore, migrate
-from tests.support.redis_server import RedisServer
 
 NOW = 1_800_000_000.0
 TTL = 3600.0
-
-
-@pytest.fixture(scope="module")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path_factory.mktemp("redis")).start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture(params=["memory", "sqlite", "redis"])
@@ -102,6 +94,21 @@ async def test_a_delivery_saved_with_a_deleted_session_is_answered(store) -> Non
     assert await store.get(KEY, NOW) is None
 
 
+async def test_screens_shown_are_counted_per_day_language_and_node(store) -> None:  # type: ignore[no-untyped-def]
+    shown = Tally.of(NOW, "fa", "rights.start")
+    await store.save(KEY, session(), Delivery("telegram", "1", NOW), shown)
+    await store.save(KEY, session(), Delivery("telegram", "2", NOW), shown)
+    await store.save(KEY, None, None, Tally.of(NOW, "sr-Latn", "navigation.exited"))
+    next_day = Tally.of(NOW + 86400, "fa", "rights.start")
+    await store.save(KEY, None, None, next_day)
+    assert await store.tallies(shown.day) == {
+        ("fa", "rights.start"): 2,
+        ("sr-Latn", "navigation.exited"): 1,
+    }
+    assert await store.tallies(next_day.day) == {("fa", "rights.start"): 1}
+    assert shown.day == "2027-01-15"
+
+
 async def test_failed_deliveries_are_counted_per_delivery(store) -> None:  # type: ignore[no-untyped-def]
     assert await store.delivery_failed("telegram", "5", NOW) == 1
     assert await store.delivery_failed("telegram", "5", NOW) == 2
@@ -158,6 +165,17 @@ async def test_sqlite_writes_a_session_and_its_delivery_in_one_transaction(tmp_p
     store.db.conn.set_trace_callback(None)
     verbs = [s.split()[0].lower() for s in statements]
     assert verbs == ["begin", "insert", "insert", "commit"]
+    statements.clear()
+    store.db.conn.set_trace_callback(statements.append)
+    await store.save(KEY, session(), Delivery("telegram", "2", NOW), Tally.of(NOW, "fa", "x.y"))
+    store.db.conn.set_trace_callback(None)
+    assert [s.split()[0].lower() for s in statements] == [
+        "begin",
+        "insert",
+        "insert",
+        "insert",
+        "commit",
+    ]
     await store.close()
 
 
@@ -179,3 +197,13 @@ def test_an_existing_sqlite_file_is_made_private_too(tmp_path: Path) -> None:
     (tmp_path / "putokaz.db").touch(mode=0o644)
     SQLiteStore(tmp_path / "putokaz.db", ttl=TTL).db.conn.close()
     assert stat.S_IMODE((tmp_path / "putokaz.db").stat().st_mode) == 0o600
+
+
+async def test_a_new_data_folder_is_private(tmp_path: Path) -> None:
+    from bot.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "by-store" / "putokaz.db")
+    await store.close()
+    load_pepper(tmp_path / "by-pepper")
+    for data in (tmp_path / "by-store", tmp_path / "by-pepper"):
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700

@@ -9,13 +9,12 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 
 from aiohttp import web
 
-from bot.channels.body import read_limited
+from bot.channels.body import BodyRefused, read_json
 from bot.channels.telegram.api import TelegramAPI
 from bot.channels.telegram.channel import CHANNEL, TelegramChannel
 from bot.channels.telegram.outbound import Outgoing
@@ -23,7 +22,7 @@ from bot.channels.telegram.polling import poll_forever
 from bot.logs import log_event
 from bot.service.conversations import ReplyNotSent
 from bot.service.handoff import HandoffDocument
-from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
+from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 
 PATH = "/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"  # noqa: S105 -- a header name
@@ -52,25 +51,32 @@ def add_routes(app: web.Application) -> None:
 
 async def _telegram(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    api = TelegramAPI(config.telegram_token or "", config.telegram_api_url, app[HTTP])
+    api = TelegramAPI(
+        config.telegram_token or "",
+        config.telegram_api_url,
+        app[HTTP],
+        metrics=app[CONVERSATIONS].metrics,
+    )
     channel = TelegramChannel(app[CONVERSATIONS], api, config.handoff_telegram_chat)
     app[TELEGRAM] = channel
     if config.handoff_telegram_chat is not None:
         app[CONVERSATIONS].handoffs.add(StaffChatSink(api, config.handoff_telegram_chat))
     poller: asyncio.Task[None] | None = None
+    stop = app[STOPPING]
     if config.public_url:
         log_event("telegram_webhook", channel=CHANNEL, mode="webhook", path=PATH)
     else:
         poller = asyncio.create_task(
-            poll_forever(api, lambda update: channel.handle(update, webhook=False))
+            poll_forever(api, lambda update: channel.handle(update, webhook=False), stop=stop)
         )
     try:
         yield
     finally:
         if poller is not None:
-            poller.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await poller
+            # Finish the updates already fetched, within the shutdown bound, then give up.
+            stop.set()
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(poller, config.shutdown_timeout)
         await api.close()
 
 
@@ -100,27 +106,25 @@ async def webhook(request: web.Request) -> web.StreamResponse:
     """Check the secret and the size, then act; a bad update is answered 200 and ignored.
 
     Telegram retries non-2xx answers for a long time, so only a wrong secret (403), an
-    oversized body (413), broken JSON (400) and a reply that could not be sent yet (503,
-    so that Telegram delivers the update again) get one.
+    oversized body (413), an unreadable body or broken JSON (400) and a reply that
+    could not be sent yet (503, so that Telegram delivers the update again) get one.
     """
     secret = request.app[CONFIG].telegram_secret or ""
     given = request.headers.get(SECRET_HEADER, "")
     if not secret or not hmac.compare_digest(
         given.encode("utf-8", "surrogateescape"), secret.encode("utf-8")
     ):
-        return _refused(403, "secret")
-    raw = await read_limited(request, MAX_UPDATE_BYTES)
-    if raw is None:
-        return _refused(413, "too_large")
+        return _refused(request, 403, "secret")
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        return _refused(400, "json")
+        data = await read_json(request, MAX_UPDATE_BYTES)
+    except BodyRefused as refused:
+        return _refused(request, refused.status, refused.reason)
     try:
         answer = await request.app[TELEGRAM].handle(data, webhook=True)
     except ReplyNotSent:
         return web.Response(status=503)
     except Exception as error:
+        request.app[CONVERSATIONS].metrics.update(CHANNEL, "failed")
         log_event("telegram_update_failed", channel=CHANNEL, error=type(error).__name__)
         answer = None
     if answer is None:
@@ -128,6 +132,7 @@ async def webhook(request: web.Request) -> web.StreamResponse:
     return web.json_response(answer)
 
 
-def _refused(status: int, reason: str) -> web.Response:
+def _refused(request: web.Request, status: int, reason: str) -> web.Response:
+    request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
     log_event("telegram_refused", channel=CHANNEL, status=status, reason=reason)
     return web.Response(status=status)

@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 
 from bot.logs import log_event
+from bot.metrics import Metrics
 
 AUTH_HEADER = "X-Viber-Auth-Token"
 CALL_TIMEOUT = 5.0
@@ -99,6 +100,12 @@ class ViberError(Exception):
         return f"could not reach Viber for {self.method}: {self.message}"
 
 
+def webhook_request(url: str, event_types: list[str]) -> dict[str, Any]:
+    """The set_webhook body. The person's name and photo are never asked for, so Viber
+    does not send them and they never reach the server."""
+    return {"url": url, "event_types": event_types, "send_name": False, "send_photo": False}
+
+
 class _Retry(Exception):
     def __init__(self, error: ViberError) -> None:
         self.error = error
@@ -117,7 +124,9 @@ class ViberClient:
         tries: int = TRIES,
         backoff: float = BACKOFF,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        metrics: Metrics | None = None,
     ) -> None:
+        self.metrics = metrics
         self.http = http
         self.token = token
         self.base_url = base_url.rstrip("/")
@@ -130,7 +139,7 @@ class ViberClient:
         return await self.call("send_message", message)
 
     async def set_webhook(self, url: str, event_types: list[str]) -> dict[str, Any]:
-        return await self.call("set_webhook", {"url": url, "event_types": event_types})
+        return await self.call("set_webhook", webhook_request(url, event_types))
 
     async def account_info(self) -> dict[str, Any]:
         return await self.call("get_account_info", {})
@@ -142,9 +151,15 @@ class ViberClient:
         while True:
             try:
                 return await self._once(method, data)
+            except ViberError as error:
+                self._count_error(error)
+                raise
             except _Retry as retry:
+                self._count_error(retry.error)
                 if attempt >= self.tries:
                     raise retry.error from None
+                if self.metrics is not None:
+                    self.metrics.retry("viber", method, _retry_reason(retry.error))
                 wait = self.backoff * 2 ** (attempt - 1)
                 attempt += 1
                 log_event(
@@ -156,6 +171,12 @@ class ViberClient:
                     status=retry.error.status,
                 )
                 await self.sleep(wait)
+
+    def _count_error(self, error: ViberError) -> None:
+        if self.metrics is None:
+            return
+        status = error.status if error.kind == "http" and error.status else error.reason
+        self.metrics.platform_error("viber", error.method, status)
 
     async def _once(self, method: str, data: bytes) -> dict[str, Any]:
         headers = {AUTH_HEADER: self.token, "Content-Type": "application/json"}
@@ -185,6 +206,14 @@ class ViberClient:
         if code == RATE_LIMITED:
             raise _Retry(failure)
         raise failure
+
+
+def _retry_reason(error: ViberError) -> str:
+    if error.kind == "viber":
+        return "rate_limited"
+    if error.kind == "http":
+        return "server_error"
+    return error.kind
 
 
 def _json_object(raw: bytes) -> dict[str, Any] | None:

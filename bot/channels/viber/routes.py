@@ -16,7 +16,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.channels.base import NO_REPLY, Blocked, Ignored, Inbound, NotSent, Turn, Unreachable
-from bot.channels.body import read_limited
+from bot.channels.body import BodyRefused, parse_json, read_body
 from bot.channels.viber.api import ViberClient, ViberError
 from bot.channels.viber.outbound import render_reply, welcome_message
 from bot.engine.choice_token import decode_choice
@@ -77,24 +77,28 @@ def add_routes(app: web.Application) -> None:
 
 async def webhook(request: web.Request) -> web.StreamResponse:
     """Check size and signature, then act on the callback; never a 5xx for bad input."""
-    if request.content_length is not None and request.content_length > MAX_CALLBACK_BYTES:
-        return _rejected(413, "too_large")
-    raw = await read_limited(request, MAX_CALLBACK_BYTES)
-    if raw is None:
-        return _rejected(413, "too_large")
+    if request.headers.get("Content-Encoding", "identity").lower() != "identity":
+        # Viber sends plain JSON; decoding anything else before the signature check
+        # would be work done for anyone who asks.
+        return _rejected(request, 415, "encoding")
+    try:
+        raw = await read_body(request, MAX_CALLBACK_BYTES)
+    except BodyRefused as refused:
+        return _rejected(request, refused.status, refused.reason)
     token = request.app[CONFIG].viber_token or ""
     if not signature_ok(raw, request.headers.get(SIGNATURE_HEADER), token):
-        return _rejected(403, "signature")
+        return _rejected(request, 403, "signature")
     try:
-        data = json.loads(raw)
-    except (ValueError, RecursionError):
-        return _rejected(400, "json")
+        data = parse_json(raw)
+    except BodyRefused as refused:
+        return _rejected(request, refused.status, refused.reason)
     if not isinstance(data, dict):
-        return _rejected(400, "shape")
+        return _rejected(request, 400, "shape")
     conversations = request.app[CONVERSATIONS]
     try:
         callback = parse_callback(data, conversations.flows)
     except Skip as skipped:
+        conversations.metrics.update(CHANNEL, "ignored")
         log_event("viber_ignored", channel=CHANNEL, reason=skipped.reason)
         return web.Response(status=200)
     return await _act(request, conversations, callback)
@@ -164,7 +168,12 @@ async def _act(
         await conversations.run(CHANNEL, inbound, NO_REPLY)
         return web.Response(status=200)
     config = request.app[CONFIG]
-    client = ViberClient(request.app[HTTP], config.viber_token or "", config.viber_api_url)
+    client = ViberClient(
+        request.app[HTTP],
+        config.viber_token or "",
+        config.viber_api_url,
+        metrics=conversations.metrics,
+    )
     outbox = ViberOutbox(client, str(inbound.platform_id), _paired_ids(conversations.flows))
     outbox.welcome = callback.welcome
     try:
@@ -214,7 +223,8 @@ class ViberOutbox:
         return ()
 
 
-def _rejected(status: int, reason: str) -> web.Response:
+def _rejected(request: web.Request, status: int, reason: str) -> web.Response:
+    request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
     log_event("viber_rejected", channel=CHANNEL, status=status, reason=reason)
     return web.Response(status=status)
 

@@ -1,71 +1,86 @@
-"""The web chat channel: the page at `/` and its JSON endpoint `/api/chat`.
+"""The web chat channel: the page at `/`, its forms (`POST /chat`) and JSON (`POST /api/chat`).
 
-The session key is the HMAC of a random cookie; typed text never leaves the page.
+The session key is the HMAC of a random cookie; typed text never leaves the page. Every
+screen is drawn on the server, so the chat works without JavaScript; chat.js then
+answers taps in place.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import secrets
 from collections.abc import Sequence
-from html import escape
-from importlib import resources
+from dataclasses import dataclass, replace
 from typing import Any
+from urllib.parse import parse_qsl
 
 from aiohttp import web
 
 from bot.channels.base import Turn
-from bot.channels.body import read_limited
+from bot.channels.body import BodyRefused, read_body, read_json
+from bot.channels.webchat.page import (
+    STATIC,
+    is_ending,
+    page_html,
+    page_labels,
+    screen_html,
+)
+from bot.channels.webchat.schema import InvalidRequest, body_error, check_request
 from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
-from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey
+from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey, NodeId
 from bot.engine.reply import Effect, Reply
 from bot.engine.session import Session
+from bot.engine.step import public_node, render
+from bot.i18n.suggest import suggest_language
+from bot.logs import log_event
+from bot.service.web_links import WebLinks
 from bot.web.keys import CONFIG, CONVERSATIONS
 
 CHANNEL = "webchat"
 COOKIE = "putokaz_chat"
+VIEW_COOKIE = "putokaz_view"
+"""One-shot: what the page after a form post shows (an answer is never stored as the node)."""
 MAX_CHAT_BODY = 4096
-STATIC = resources.files("bot.channels.webchat") / "static"
-
+WEB_LINKS = web.AppKey("web_links", WebLinks)
 
 INPUT_LABEL = MsgKey("navigation.notice.input_label")
 """Optional notice naming the text box; without it the box has no label text."""
 COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{43}")
+VIEW_VALUE = re.compile(r"^([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)~([A-Za-z-]{2,12})~([a-z]{0,4})$")
+PAGE_HEADERS = {
+    "Cache-Control": "no-store",
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
+    "style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'",
+}
 
 
 class BadRequest(Exception):
     """The request cannot be understood; the message says how to send it."""
 
 
+@dataclass(frozen=True)
+class View:
+    node: str
+    language: str
+    typed: bool = False
+
+    def cookie(self) -> str:
+        return f"{self.node}~{self.language}~{'t' if self.typed else ''}"
+
+    @classmethod
+    def parse(cls, raw: str | None) -> View | None:
+        match = VIEW_VALUE.match(raw or "")
+        if match is None:
+            return None
+        return cls(match.group(1), match.group(2), "t" in match.group(3))
+
+
 def add_routes(app: web.Application) -> None:
+    app[WEB_LINKS] = WebLinks(app[CONFIG].data_dir)
     app.router.add_get("/", page)
+    app.router.add_post("/chat", form_post)
     app.router.add_post("/api/chat", chat)
     app.router.add_get("/static/{name}", static_file)
-
-
-def _page_template() -> str:
-    return (STATIC / "chat.html").read_text(encoding="utf-8")
-
-
-async def page(request: web.Request) -> web.Response:
-    flows = request.app[CONVERSATIONS].flows
-    exit_label = flows.text(SOURCE_LANGUAGE, MsgKey("navigation.footer.exit")).value
-    html = (
-        _page_template()
-        .replace("{{exit_label}}", escape(exit_label))
-        .replace("{{input_label}}", escape(input_label(flows, SOURCE_LANGUAGE)))
-        .replace("{{exit_url}}", escape(request.app[CONFIG].exit_url, quote=True))
-    )
-    return web.Response(
-        text=html,
-        content_type="text/html",
-        headers={
-            "Cache-Control": "no-store",
-            "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
-            "style-src 'self'; script-src 'self'; base-uri 'none'; form-action 'self'",
-        },
-    )
 
 
 async def static_file(request: web.Request) -> web.Response:
@@ -77,19 +92,99 @@ async def static_file(request: web.Request) -> web.Response:
     return web.Response(text=body, content_type=types[name], headers={"Cache-Control": "no-cache"})
 
 
+def _cookie(request: web.Request) -> str | None:
+    cookie = request.cookies.get(COOKIE)
+    return cookie if cookie is not None and COOKIE_VALUE.fullmatch(cookie) else None
+
+
+def _idle(request: web.Request) -> float:
+    return float(request.app[CONFIG].web_idle)
+
+
+async def page(request: web.Request) -> web.StreamResponse:
+    """The current screen, drawn on the server; `?s=` codes and old `?start=` links redirect."""
+    if request.query_string:
+        return await _from_link(request)
+    conversations = request.app[CONVERSATIONS]
+    flows = conversations.flows
+    cookie = _cookie(request)
+    view = View.parse(request.cookies.get(VIEW_COOKIE))
+    session = await conversations.peek(CHANNEL, cookie, _idle(request)) if cookie else None
+    notices: tuple[str, ...] = ()
+    ended = False
+    if view is not None and is_ending(flows, NodeId(view.node)) and flows.language(view.language):
+        reply, ended = render(flows, NodeId(view.node), view.language), True
+    elif session is not None and session.node is not None and session.node in flows.nodes:
+        node = session.node
+        if view is not None and view.node in flows.nodes:
+            shown = NodeId(view.node)
+            # An answer is stored as its topic's start: show the answer the tap led to.
+            if public_node(flows, shown) == node:
+                node = shown
+            if view.typed:
+                key = flows.navigation.notices["free_text"]
+                notices = (flows.text(session.language or SOURCE_LANGUAGE, key).value,)
+        reply = render(flows, node, session.language, session.handoff_code or "----")
+        reply = replace(reply, screen=session.screen)
+    else:
+        language = suggest_language(request.headers.get("Accept-Language"), flows.languages)
+        reply = render(flows, flows.navigation.start, language)
+    # A page drawn from an existing session in a new tab is replaced by the neutral first
+    # screen (chat.js); after a tap or a link in this tab (the view cookie) it is not.
+    resume = session is not None and view is None
+    html = page_html(
+        flows,
+        reply,
+        exit_url=request.app[CONFIG].exit_url,
+        screen=screen_html(reply, notices=notices, ended=ended),
+        resume=resume,
+    )
+    response = web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
+    if view is not None:
+        response.del_cookie(VIEW_COOKIE, path="/")
+    return response
+
+
+async def _from_link(request: web.Request) -> web.StreamResponse:
+    """`/?s=K7QX` (and the old `/?start=fa-reflection`): start there, then show `/`."""
+    query = request.query
+    payload: str | None = None
+    link = request.app[WEB_LINKS].find(query.get("s"))
+    if link is not None:
+        payload = link.payload
+    elif "start" in query:
+        payload = query.get("start") or None
+    response = web.Response(status=303, headers={"Location": "/", **PAGE_HEADERS})
+    if link is None and "start" not in query:
+        return response  # anything else (an old `?t=` of typed text) is dropped
+    cookie = _cookie(request) or secrets.token_urlsafe(32)
+    event = Start(payload, request.headers.get("Accept-Language"))
+    answer = await _run(request, cookie, event, _idle(request))
+    _set_session_cookie(response, cookie)
+    _set_view(response, View(answer.reply.node or "", answer.reply.language))
+    return response
+
+
 def parse_event(data: Any, device_languages: str | None = None) -> Event:
-    """Turn the page's JSON into an engine event; free text content is dropped here."""
+    """Turn the page's JSON (or form fields) into an engine event; free text is dropped here."""
     if not isinstance(data, dict):
         raise BadRequest('send a JSON object like {"action": "start"}')
     action = data.get("action")
     if action == "start":
         payload = data.get("payload")
-        return Start(payload if isinstance(payload, str) else None, device_languages)
+        language = data.get("language")
+        # After Forget the page asks to start again in the language it was showing.
+        suggested = language if isinstance(language, str) and language else device_languages
+        return Start(payload if isinstance(payload, str) else None, suggested)
     if action == "choose":
-        option, node = data.get("option"), data.get("node")
+        option, node, screen = data.get("option"), data.get("node"), data.get("screen")
         if not isinstance(option, str) or not option:
             raise BadRequest('"choose" needs "option": the id of the button')
-        return Choose(option[:32], node if isinstance(node, str) else None)
+        if isinstance(screen, str) and screen.isdigit() and len(screen) < 8:
+            screen = int(screen)
+        if not isinstance(screen, int) or isinstance(screen, bool):
+            screen = None
+        return Choose(option[:32], node if isinstance(node, str) else None, screen)
     simple: dict[str, Event] = {
         "text": Text(),
         "back": Back(),
@@ -112,15 +207,20 @@ def input_label(flows: Flows, language: str) -> str:
     return flows.text(language, INPUT_LABEL).value
 
 
-def reply_json(reply: Reply, exit_url: str, input_label: str = "") -> dict[str, Any]:
-    """The reply as the page draws it; `input_label` names the text box in the same language."""
+def reply_json(
+    reply: Reply, exit_url: str, input_label: str = "", labels: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """The reply as the page draws it; `labels` are the page's own words in the same language."""
     body: dict[str, Any] = {
         "node": reply.node,
+        "screen": reply.screen,
         "input_label": input_label,
         "language": reply.language,
         "direction": reply.direction,
         "notices": list(reply.notices),
         "effects": [e.value for e in reply.effects],
+        "code": reply.code,
+        "labels": labels or {},
         "messages": [
             {
                 "text": m.text,
@@ -135,36 +235,97 @@ def reply_json(reply: Reply, exit_url: str, input_label: str = "") -> dict[str, 
 
 
 async def chat(request: web.Request) -> web.Response:
-    raw = await read_limited(request, MAX_CHAT_BODY)
-    if raw is None:
-        return _error(413, f"the request is over {MAX_CHAT_BODY} bytes")
     try:
-        event = parse_event(json.loads(raw or b"null"), request.headers.get("Accept-Language"))
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return _error(400, 'the body is not JSON — send {"action": "start"}')
-    except BadRequest as error:
+        data = check_request(await read_json(request, MAX_CHAT_BODY))
+        event = parse_event(data, request.headers.get("Accept-Language"))
+    except BodyRefused as refused:
+        request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
+        log_event("webchat_refused", channel=CHANNEL, status=refused.status, reason=refused.reason)
+        return _error(refused.status, body_error(refused.reason, MAX_CHAT_BODY))
+    except (InvalidRequest, BadRequest) as error:
+        request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
+        log_event("webchat_refused", channel=CHANNEL, status=400, reason="schema")
         return _error(400, str(error))
-    cookie = request.cookies.get(COOKIE, "")
-    fresh = COOKIE_VALUE.fullmatch(cookie) is None
-    if fresh:
-        cookie = secrets.token_urlsafe(32)
     conversations = request.app[CONVERSATIONS]
-    result = await conversations.run(CHANNEL, Turn(cookie, event), PAGE)
-    if result.reply is None:  # a turn without a delivery id is always answered
-        raise RuntimeError(f"the web chat turn ended {result.outcome} without a reply")
+    cookie = _cookie(request)
+    fresh = cookie is None
+    cookie = cookie or secrets.token_urlsafe(32)
+    limit = _idle(request)
+    if isinstance(event, Start) and data.get("fresh") is True:
+        limit = 0.0  # a new tab (or one reopened later) starts at the neutral first screen
+    result = await _run(request, cookie, event, limit)
+    language = result.reply.language
     response = web.json_response(
         reply_json(
             result.reply,
             request.app[CONFIG].exit_url,
-            input_label(conversations.flows, result.reply.language),
+            input_label(conversations.flows, language),
+            page_labels(conversations.flows, language),
         ),
         headers={"Cache-Control": "no-store"},
     )
     if result.ended:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
-        response.set_cookie(COOKIE, cookie, path="/", httponly=True, samesite="Strict")
+        _set_session_cookie(response, cookie)
     return response
+
+
+async def form_post(request: web.Request) -> web.StreamResponse:
+    """A button of the page without JavaScript: step, then redirect to `/` (no resubmission)."""
+    try:
+        raw = await read_body(request, MAX_CHAT_BODY)
+        fields = dict(parse_qsl(raw.decode("utf-8", "replace"), max_num_fields=8))
+        event = parse_event(fields, request.headers.get("Accept-Language"))
+    except BodyRefused as refused:
+        log_event("webchat_refused", channel=CHANNEL, status=refused.status, reason=refused.reason)
+        return web.Response(status=refused.status, text=body_error(refused.reason, MAX_CHAT_BODY))
+    except ValueError as error:  # more fields than a page form has
+        raise web.HTTPBadRequest(text=str(error)) from None
+    except BadRequest as error:
+        raise web.HTTPBadRequest(text=str(error)) from None
+    cookie = _cookie(request)
+    fresh = cookie is None
+    cookie = cookie or secrets.token_urlsafe(32)
+    config = request.app[CONFIG]
+    result = await _run(request, cookie, event, _idle(request))
+    reply = result.reply
+    if Effect.QUICK_EXIT in reply.effects:
+        response = web.Response(status=303, headers={"Location": config.exit_url, **PAGE_HEADERS})
+        response.del_cookie(COOKIE, path="/")
+        return response
+    response = web.Response(status=303, headers={"Location": "/", **PAGE_HEADERS})
+    if result.ended:
+        response.del_cookie(COOKIE, path="/")
+    elif fresh:
+        _set_session_cookie(response, cookie)
+    _set_view(response, View(reply.node or "", reply.language, isinstance(event, Text)))
+    return response
+
+
+def _set_session_cookie(response: web.StreamResponse, cookie: str) -> None:
+    response.set_cookie(COOKIE, cookie, path="/", httponly=True, samesite="Strict")
+
+
+def _set_view(response: web.StreamResponse, view: View) -> None:
+    if VIEW_VALUE.match(view.cookie()):
+        response.set_cookie(
+            VIEW_COOKIE, view.cookie(), path="/", httponly=True, samesite="Strict", max_age=60
+        )
+
+
+@dataclass(frozen=True)
+class Answer:
+    reply: Reply
+    ended: bool
+
+
+async def _run(request: web.Request, cookie: str, event: Event, idle_limit: float) -> Answer:
+    turn = Turn(cookie, event, idle_limit=idle_limit)
+    result = await request.app[CONVERSATIONS].run(CHANNEL, turn, PAGE)
+    if result.reply is None:  # a turn without a delivery id is always answered
+        raise RuntimeError(f"the web chat turn ended {result.outcome} without a reply")
+    return Answer(result.reply, result.ended)
 
 
 class PageOutbox:
