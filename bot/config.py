@@ -41,16 +41,13 @@ class Config:
     handoff_telegram_chat: int | None = None
     exit_url: str = "https://www.google.com/search?q=weather"
     log_file: Path | None = None
-<<<<<<< HEAD
+    log_format: str = "text"
+    metrics_token: str | None = None
+    shutdown_timeout: int = 20
     staff_idle: int = 30 * 60
     """Seconds without a request after which a staff session at /admin ends."""
     content_poll: float = 2.0
     """Seconds between checks for a flow version published by another replica."""
-=======
-    log_format: str = "text"
-    metrics_token: str | None = None
-    shutdown_timeout: int = 20
->>>>>>> main
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -146,12 +143,9 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         handoff_telegram_chat=_chat_id(get("PUTOKAZ_HANDOFF_TELEGRAM_CHAT")),
         exit_url=get("PUTOKAZ_EXIT_URL") or "https://www.google.com/search?q=weather",
         log_file=Path(p) if (p := get("PUTOKAZ_LOG_FILE")) else None,
-<<<<<<< HEAD
-        staff_idle=_int(env, "PUTOKAZ_STAFF_IDLE", 30 * 60, 60, 24 * 3600),
-        content_poll=float(_int(env, "PUTOKAZ_CONTENT_POLL", 2, 1, 3600)),
-=======
         log_format=log_format,
         metrics_token=get("PUTOKAZ_METRICS_TOKEN"),
         shutdown_timeout=_int(env, "PUTOKAZ_SHUTDOWN_TIMEOUT", 20, 1, 600),
->>>>>>> main
+        staff_idle=_int(env, "PUTOKAZ_STAFF_IDLE", 30 * 60, 60, 24 * 3600),
+        content_poll=float(_int(env, "PUTOKAZ_CONTENT_POLL", 2, 1, 3600)),
     )

@@ -201,9 +201,5 @@ def diagram(only: str | None) -> None:
     click.echo(mermaid(flows, only), nl=False)
 
 
-<<<<<<< HEAD
-for group in (i18n, telegram, viber, admin, flows):
-=======
-for group in (doctor, i18n, telegram, viber):
->>>>>>> main
+for group in (doctor, i18n, telegram, viber, admin, flows):
     main.add_command(group)

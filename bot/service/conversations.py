@@ -29,11 +29,8 @@ from bot.channels.base import (
 )
 from bot.engine import Flows, Session, StepContext, step
 from bot.engine.events import Start
-<<<<<<< HEAD
 from bot.engine.relocate import relocate
-=======
 from bot.engine.reply import Effect
->>>>>>> main
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
@@ -131,15 +128,10 @@ class Conversations:
                 # the engine gets one of our codes or nothing.
                 suggested = suggest_language(event.suggested, flows.languages)
                 event = replace(event, suggested=suggested)
-<<<<<<< HEAD
             before = relocate(flows, await self.store.get(key, now))
-            after, reply = step(flows, before, event, StepContext(now, handoff_code()))
-=======
-            before = await self.store.get(key, now)
             if before is not None and _idle(before, now, turn.idle_limit):
                 before = None  # starts again as a new session; the save replaces the old one
-            after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
->>>>>>> main
+            after, reply = step(flows, before, event, StepContext(now, handoff_code()))
             outcome = Outcome.ANSWERED
             try:
                 ids = await outbox.deliver(reply, before, now)
@@ -162,7 +154,7 @@ class Conversations:
                 ids, outcome = (), Outcome.GIVEN_UP
             if after is not None and ids:
                 after = after.with_messages(*ids)
-            node = public_node(self.flows, reply.node)
+            node = public_node(flows, reply.node)
             # The screen shown counts in the same write; a reply given up shows nothing.
             tally = (
                 Tally.of(now, reply.language, node)
@@ -180,11 +172,7 @@ class Conversations:
         log_event(
             "reply",
             channel=channel,
-<<<<<<< HEAD
-            node=public_node(flows, reply.node),
-=======
             node=node,
->>>>>>> main
             lang=reply.language,
             effect=",".join(e.value for e in reply.effects) or None,
             ms=round(seconds * 1000, 2),

@@ -37,11 +37,6 @@ def _m003_delivery_failures(db: sqlite_utils.Database) -> None:
     )
 
 
-<<<<<<< HEAD
-Migrations = tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...]
-
-MIGRATIONS: Migrations = (
-=======
 def _m004_tallies(db: sqlite_utils.Database) -> None:
     # Counts only: a day, a language, a screen. No session key, nothing that joins back.
     db["tallies"].create(  # type: ignore[union-attr]
@@ -49,8 +44,9 @@ def _m004_tallies(db: sqlite_utils.Database) -> None:
     )
 
 
-MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
->>>>>>> main
+Migrations = tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...]
+
+MIGRATIONS: Migrations = (
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
     ("003_delivery_failures", _m003_delivery_failures),
@@ -77,7 +73,7 @@ def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> l
 def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite3.Connection:
     """A connection to a database file (WAL, synchronous=NORMAL), migrated to the newest
     schema: the sessions' file, or the staff area's with its own `migrations`."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     # Like the pepper: only the service's user may read it (SQLite gives the -wal and
     # -shm files the database file's mode).
     os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
@@ -96,14 +92,6 @@ class SQLiteStore:
     """Sessions and deliveries in one SQLite file; each answered update is one transaction."""
 
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
-<<<<<<< HEAD
-=======
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        # Like the pepper: only the service's user may read the sessions (SQLite gives the
-        # -wal and -shm files the database file's mode).
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        os.chmod(path, 0o600)
->>>>>>> main
         self.path = path
         self.ttl = ttl
         conn = open_database(path)
