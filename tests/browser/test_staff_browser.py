@@ -20,6 +20,8 @@ from tests.channels.telegram.test_channel import TOKEN, Mode, TelegramDriver
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.server import ServerProcess
 
+pytestmark = pytest.mark.asyncio(loop_scope="session")
+
 NEW = "The period lasts at least 30 days, and you can ask for more."
 LAPTOP = {"viewport": {"width": 1280, "height": 900}}
 
