@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import pytest
 from playwright.async_api import Browser, expect
 
 from bot.engine import Flows
 from bot.engine.model import MsgKey
 from tests.browser.conftest import PHONE
 from tests.support.server import ServerProcess
+
+# The browser is shared by the session, so its tests run on the session's event loop.
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 def notice(flows: Flows, language: str) -> str:

@@ -77,3 +77,28 @@ def test_terminal_chat_walks_the_same_flows() -> None:
     assert result.exit_code == 0, result.output
     assert "[1] Your rights" in result.output
     assert "Quick exit" in result.output
+
+
+@pytest.mark.parametrize(("path", "command"), ALL, ids=[p for p, _ in ALL])
+def test_every_option_has_help(path: str, command: click.Command) -> None:
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"putokaz {path} {param.opts[0]} has no help"
+
+
+GROUPS = [("", main), *((f"{p} ", c) for p, c in ALL if isinstance(c, click.Group))]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "group"), GROUPS, ids=[p.strip() or "putokaz" for p, _ in GROUPS]
+)
+def test_help_lists_each_command_with_its_whole_first_sentence(
+    prefix: str, group: click.Group
+) -> None:
+    result = CliRunner().invoke(main, [*prefix.split(), "--help"], env={"COLUMNS": "60"})
+    assert result.exit_code == 0
+    listed = " ".join(result.output.split("Commands:", 1)[1].split())
+    assert "..." not in listed
+    for name, command in group.commands.items():
+        sentence = command.get_short_help_str(limit=10_000)
+        assert f"{name} {sentence}" in listed, f"putokaz {prefix}--help cuts {name}'s description"

@@ -22,6 +22,7 @@ TOOLS = {
     "redis-server": Tool("redis-server", "redis-server"),
     "msgfmt": Tool("msgfmt", "gettext"),
     "zbarimg": Tool("zbarimg", "zbar-tools"),
+    "caddy": Tool("caddy", "caddy"),
 }
 
 
