@@ -15,6 +15,7 @@ from bot.admin.content import ContentError, check_files, read_folder, write_fold
 from bot.admin.database import StaffData, open_staff_data
 from bot.admin.passwords import PasswordRejected
 from bot.admin.roles import Role
+from bot.cli.group import Group
 from bot.config import Config
 
 CLI_ACTOR = "cli"
@@ -42,7 +43,7 @@ def _password(stdin: bool, name: str) -> str:
     return password
 
 
-@click.group()
+@click.group(cls=Group)
 def admin() -> None:
     """Staff accounts for the /admin area (roles: admin, editor, translator, hotline,
     viewer).
@@ -141,7 +142,7 @@ def list_accounts() -> None:
         data.close()
 
 
-@click.group()
+@click.group(cls=Group)
 def flows() -> None:
     """The published flow versions, to and from folders of YAML files.
 
