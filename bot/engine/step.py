@@ -58,14 +58,22 @@ def step(
     return after, reply
 
 
-def _with_draft_notice(flows: Flows, language: str | None, reply: Reply) -> Reply:
-    """The first screen in a draft language says, once, that it is a draft: the
-    session's language just changed to it, so the next screens do not repeat it."""
+def draft_notice(flows: Flows, language: str | None) -> str | None:
+    """The notice that `language` is a draft translation, in it; None if it is not a draft."""
     spoken = flows.language(language)
     key = flows.navigation.notices.get(DRAFT_NOTICE)
     if spoken is None or spoken.status != DRAFT_STATUS or key is None:
+        return None
+    return flows.text(spoken.code, key).value
+
+
+def _with_draft_notice(flows: Flows, language: str | None, reply: Reply) -> Reply:
+    """The first screen in a draft language says, once, that it is a draft: the
+    session's language just changed to it, so the next screens do not repeat it."""
+    notice = draft_notice(flows, language)
+    if notice is None:
         return reply
-    return replace(reply, notices=(flows.text(spoken.code, key).value, *reply.notices))
+    return replace(reply, notices=(notice, *reply.notices))
 
 
 def _step(

@@ -26,6 +26,7 @@ from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.viber_api import FakeViberAPI
 from tests.support.redis_server import RedisServer
 from tests.support.server import free_port
+from tests.support.system_tools import require
 
 TOKEN = "123456:DOCTOR-token_for-the-fake"
 VIBER_TOKEN = "4c3f1a2b3d4e5f60-doctor-viber-token"
@@ -47,9 +48,7 @@ class World:
 
 def certificate(directory: Path) -> tuple[Path, Path]:
     """A self-signed certificate for 127.0.0.1, made with the openssl command."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
-        raise RuntimeError("openssl is not installed — apt-get install openssl")
+    openssl = require("openssl")
     key, cert = directory / "key.pem", directory / "cert.pem"
     subprocess.run(
         [

@@ -23,6 +23,8 @@ TOOLS = {
     "msgfmt": Tool("msgfmt", "gettext"),
     "zbarimg": Tool("zbarimg", "zbar-tools"),
     "caddy": Tool("caddy", "caddy"),
+    "openssl": Tool("openssl", "openssl"),
+    "systemd-analyze": Tool("systemd-analyze", "systemd"),
 }
 
 

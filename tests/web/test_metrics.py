@@ -290,3 +290,49 @@ def test_viber_status_names_are_all_allowed_labels() -> None:
 
     names = {*STATUS_NAMES.values(), status_name(-1)} - {"ok"}
     assert names <= set(VIBER_STATUSES)
+
+
+async def test_a_viber_conversation_counts_answers_duplicates_and_failed_sends(
+    tmp_path: Path,
+) -> None:
+    from tests.fakes.viber_api import FakeViberAPI, callback_headers, encode_event, load_fixture
+
+    viber_token = "445da6az1s345z78-metrics-viber-token"
+    async with FakeViberAPI(auth_token=viber_token) as viber:
+        config = app_config(
+            tmp_path,
+            PUTOKAZ_VIBER_TOKEN=viber_token,
+            PUTOKAZ_VIBER_API_URL=viber.base_url,
+            PUTOKAZ_PUBLIC_URL="https://putokaz.test",
+        )
+        client = await serve(config)
+        try:
+            message = load_fixture("message_text")
+            body = encode_event(message)
+            headers = callback_headers(body, viber_token)
+            assert (await client.post("/viber", data=body, headers=headers)).status == 200
+            assert (await client.post("/viber", data=body, headers=headers)).status == 200
+            viber.fail("send_message", 5, times=1)  # receiverNotRegistered
+            later = encode_event({**message, "message_token": message["message_token"] + 1})
+            await client.post("/viber", data=later, headers=callback_headers(later, viber_token))
+            forged = await client.post(
+                "/viber", data=body, headers=callback_headers(body, viber_token, "00" * 32)
+            )
+            assert forged.status == 403
+            found = samples(await scrape(client))
+        finally:
+            await client.close()
+    assert value(found, "putokaz_updates_total", channel="viber", outcome="answered") == 1
+    assert value(found, "putokaz_duplicates_total", channel="viber") == 1
+    assert value(found, "putokaz_updates_total", channel="viber", outcome="dropped") == 1
+    assert value(found, "putokaz_updates_total", channel="viber", outcome="refused") == 1
+    assert (
+        value(
+            found,
+            "putokaz_platform_errors_total",
+            platform="viber",
+            method="send_message",
+            status="receiverNotRegistered",
+        )
+        == 1
+    )

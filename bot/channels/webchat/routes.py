@@ -30,7 +30,7 @@ from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget,
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey, NodeId
 from bot.engine.reply import Effect, Reply
 from bot.engine.session import Session
-from bot.engine.step import public_node, render
+from bot.engine.step import draft_notice, public_node, render
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
 from bot.service.web_links import WebLinks
@@ -63,16 +63,19 @@ class View:
     node: str
     language: str
     typed: bool = False
+    draft: bool = False
+    """The screen carried the draft-language notice (shown once, so kept through the redirect)."""
 
     def cookie(self) -> str:
-        return f"{self.node}~{self.language}~{'t' if self.typed else ''}"
+        flags = ("t" if self.typed else "") + ("d" if self.draft else "")
+        return f"{self.node}~{self.language}~{flags}"
 
     @classmethod
     def parse(cls, raw: str | None) -> View | None:
         match = VIEW_VALUE.match(raw or "")
         if match is None:
             return None
-        return cls(match.group(1), match.group(2), "t" in match.group(3))
+        return cls(match.group(1), match.group(2), "t" in match.group(3), "d" in match.group(3))
 
 
 def add_routes(app: web.Application) -> None:
@@ -124,6 +127,9 @@ async def page(request: web.Request) -> web.StreamResponse:
             if view.typed:
                 key = flows.navigation.notices["free_text"]
                 notices = (flows.text(session.language or SOURCE_LANGUAGE, key).value,)
+            draft = draft_notice(flows, session.language) if view.draft else None
+            if draft is not None:
+                notices = (draft, *notices)
         reply = render(flows, node, session.language, session.handoff_code or "----")
         reply = replace(reply, screen=session.screen)
     else:
@@ -161,7 +167,7 @@ async def _from_link(request: web.Request) -> web.StreamResponse:
     event = Start(payload, request.headers.get("Accept-Language"))
     answer = await _run(request, cookie, event, _idle(request))
     _set_session_cookie(response, cookie)
-    _set_view(response, View(answer.reply.node or "", answer.reply.language))
+    _set_view(response, _view(flows_of(request), answer.reply))
     return response
 
 
@@ -299,8 +305,20 @@ async def form_post(request: web.Request) -> web.StreamResponse:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
         _set_session_cookie(response, cookie)
-    _set_view(response, View(reply.node or "", reply.language, isinstance(event, Text)))
+    _set_view(response, _view(flows_of(request), reply, typed=isinstance(event, Text)))
     return response
+
+
+def flows_of(request: web.Request) -> Flows:
+    return request.app[CONVERSATIONS].flows
+
+
+def _view(flows: Flows, reply: Reply, *, typed: bool = False) -> View:
+    """What the redirected page shows: the node, and the notices that were meant once."""
+    draft = draft_notice(flows, reply.language)
+    return View(
+        reply.node or "", reply.language, typed, draft is not None and draft in reply.notices
+    )
 
 
 def _set_session_cookie(response: web.StreamResponse, cookie: str) -> None:
