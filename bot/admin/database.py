@@ -31,7 +31,7 @@ class StaffData:
 
 
 def open_staff_data(path: Path, pepper: bytes, idle: float = DEFAULT_IDLE) -> StaffData:
-    conn = open_database(path, STAFF_MIGRATIONS)
+    conn = open_database(path, STAFF_MIGRATIONS).conn
     return StaffData(
         conn=conn,
         accounts=Accounts(conn),

@@ -147,6 +147,32 @@ def purge() -> None:
     click.echo(f"purged {asyncio.run(go())} idle session(s)")
 
 
+@main.command()
+def reload() -> None:
+    """Make every running replica reload flows/ and the catalogs, without a restart.
+
+    Run it after changing the flows or catalogs on the server. Replicas sharing
+    PUTOKAZ_REDIS_URL hear it within a second; on SQLite the server checks every
+    second.
+
+    \b
+    Example:
+      putokaz i18n compile && putokaz reload
+    """
+    from bot.service.runtime import open_content_versions
+
+    config = cli_config()
+
+    async def go() -> int:
+        versions = open_content_versions(config)
+        try:
+            return await versions.bump()
+        finally:
+            await versions.close()
+
+    click.echo(f"published content number {asyncio.run(go())}: every replica reloads")
+
+
 main.add_command(link)
 
 

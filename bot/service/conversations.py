@@ -107,6 +107,7 @@ class Conversations:
 
     async def _turn(self, channel: str, turn: Turn, outbox: Outbox) -> Result:
         started = time.perf_counter()
+        flows = self.flows  # published content may be swapped in meanwhile; a turn keeps its own
         key = self.pseudonyms.key(channel, turn.platform_id)
         async with self.isolation.lock(key):
             # Inside the lock: a concurrent duplicate waits, then finds this one answered.

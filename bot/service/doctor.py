@@ -11,6 +11,7 @@ import os
 import re
 import stat
 import tempfile
+import time
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -27,6 +28,9 @@ VIBER_PATH = "/viber"
 TIMEOUT = aiohttp.ClientTimeout(total=10)
 TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 MIN_PEPPER_BYTES = 16
+RECENT_ERROR = 15 * 60
+"""Seconds: a webhook error newer than this fails the check; an older one (Telegram keeps
+the last until the next) is a warning, e.g. from a restart that is over."""
 MAKE_A_SECRET = 'python3 -c "import secrets; print(secrets.token_urlsafe(32))"'  # noqa: S105 -- a command
 
 
@@ -69,10 +73,12 @@ def skip(what: str, detail: str) -> Finding:
     return Finding(what, Status.SKIP, detail)
 
 
-async def diagnose(config: Config, http: aiohttp.ClientSession) -> list[Finding]:
+async def diagnose(
+    config: Config, http: aiohttp.ClientSession, now: float | None = None
+) -> list[Finding]:
     """Every check, in the order an operator fixes them: files, content, platforms, Redis."""
     findings = [*check_data_dir(config), check_pepper(config), *check_content(config)]
-    findings += await check_telegram(config, http)
+    findings += await check_telegram(config, http, time.time() if now is None else now)
     findings += await check_viber(config, http)
     findings.append(await check_public_url(config, http))
     findings.append(await check_redis(config))
@@ -235,7 +241,7 @@ def check_flows(config: Config) -> Finding:
 # --- Telegram --------------------------------------------------------------------------
 
 
-async def check_telegram(config: Config, http: aiohttp.ClientSession) -> list[Finding]:
+async def check_telegram(config: Config, http: aiohttp.ClientSession, now: float) -> list[Finding]:
     if not config.telegram_token:
         return [skip("telegram", "PUTOKAZ_TELEGRAM_TOKEN is not set")]
     base = f"{config.telegram_api_url}{config.telegram_token}"
@@ -262,7 +268,7 @@ async def check_telegram(config: Config, http: aiohttp.ClientSession) -> list[Fi
     findings = [ok("telegram token", f"valid, the bot is @{username}")]
     findings.append(_telegram_secret(config))
     _, info = await _telegram_call(http, base, "getWebhookInfo")
-    findings.append(_telegram_webhook(config, info.get("result") or {}))
+    findings.append(_telegram_webhook(config, info.get("result") or {}, now))
     return findings
 
 
@@ -298,7 +304,7 @@ def _telegram_secret(config: Config) -> Finding:
     return ok(what, "set")
 
 
-def _telegram_webhook(config: Config, info: dict[str, Any]) -> Finding:
+def _telegram_webhook(config: Config, info: dict[str, Any], now: float) -> Finding:
     what = "telegram webhook"
     url = str(info.get("url") or "")
     if not config.public_url:
@@ -323,12 +329,14 @@ def _telegram_webhook(config: Config, info: dict[str, Any]) -> Finding:
         )
     last_error = info.get("last_error_message")
     if last_error:
-        return fail(
-            what,
-            f"set to {expected}, but Telegram's last delivery failed: {last_error}",
+        when = info.get("last_error_date")
+        ago = now - when if isinstance(when, int | float) else 0.0
+        detail = f"set to {expected}, but a delivery failed {ago / 60:.0f} min ago: {last_error}"
+        fix = (
             "check DNS, the TLS certificate and the proxy for that address; "
-            "putokaz telegram webhook-info shows when it works again",
+            "putokaz telegram webhook-info shows when it works again"
         )
+        return fail(what, detail, fix) if ago < RECENT_ERROR else warn(what, detail, fix)
     pending = info.get("pending_update_count") or 0
     return ok(what, f"{expected}, {pending} update(s) waiting")
 

@@ -32,6 +32,10 @@ return 1
 """
 
 
+class PepperMismatch(RuntimeError):
+    """Another replica on this Redis uses another pepper: their session keys would differ."""
+
+
 def connect(url: str) -> Any:
     """A redis-py asyncio client for `url`, or an error that says how to install it."""
     try:
@@ -123,6 +127,19 @@ class RedisStore:
     async def tallies(self, day: str) -> dict[tuple[str, str], int]:
         raw = await self._redis.hgetall(self._tally(day))
         return {Tally.parse_field(f.decode()): int(n) for f, n in raw.items()}
+
+    async def claim_pepper(self, fingerprint: str) -> None:
+        """Record this replica's pepper fingerprint, or refuse to run beside another one."""
+        name = f"{self.prefix}pepper"
+        await self._redis.set(name, fingerprint, nx=True)
+        stored = await self._redis.get(name)
+        if stored is not None and stored.decode() != fingerprint:
+            raise PepperMismatch(
+                "PUTOKAZ_REDIS_URL is shared with a replica that uses another pepper, so the "
+                "same person would get another session on each replica — set the same "
+                "PUTOKAZ_PEPPER on every replica (after rotating it on all of them on purpose: "
+                f"redis-cli DEL {name})"
+            )
 
     async def close(self) -> None:
         await self._redis.aclose()

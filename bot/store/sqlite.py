@@ -44,6 +44,11 @@ def _m004_tallies(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_content_version(db: sqlite_utils.Database) -> None:
+    # One row: the number of the published flows and catalogs (bot/store/content_versions.py).
+    db["content_version"].create({"id": int, "number": int}, pk="id")  # type: ignore[union-attr]
+
+
 Migrations = tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...]
 
 MIGRATIONS: Migrations = (
@@ -51,6 +56,7 @@ MIGRATIONS: Migrations = (
     ("002_deliveries", _m002_deliveries),
     ("003_delivery_failures", _m003_delivery_failures),
     ("004_tallies", _m004_tallies),
+    ("005_content_version", _m005_content_version),
 )
 
 
@@ -70,13 +76,16 @@ def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> l
     return applied
 
 
-def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite3.Connection:
-    """A connection to a database file (WAL, synchronous=NORMAL), migrated to the newest
-    schema: the sessions' file, or the staff area's with its own `migrations`."""
+def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite_utils.Database:
+    """A connection to a database file (created 0600), in WAL mode, migrated: the
+    sessions' file, or the staff area's with its own `migrations`."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    # Like the pepper: only the service's user may read it (SQLite gives the -wal and
-    # -shm files the database file's mode).
-    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+    if not path.exists():
+        # Like the pepper: only the service's user may read the sessions (SQLite gives
+        # the -wal and -shm files the database file's mode). Only while the file is new:
+        # closing any descriptor of an open database drops the POSIX locks of every
+        # connection this process has to it, and another process could then reset the WAL.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
     os.chmod(path, 0o600)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     db = sqlite_utils.Database(conn)
@@ -85,7 +94,7 @@ def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite3.Co
     db.execute("pragma secure_delete=ON")
     db.execute("pragma busy_timeout=5000")
     migrate(db, migrations)
-    return conn
+    return db
 
 
 class SQLiteStore:
@@ -94,9 +103,8 @@ class SQLiteStore:
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
         self.path = path
         self.ttl = ttl
-        conn = open_database(path)
-        self.db = sqlite_utils.Database(conn)
-        self._conn = conn
+        self.db = open_database(path)
+        self._conn = self.db.conn
 
     async def get(self, key: SessionKey, now: float) -> Session | None:
         row = self._conn.execute(

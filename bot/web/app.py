@@ -22,7 +22,15 @@ from bot.logs import configure_logging, log_event
 from bot.metrics import Metrics
 from bot.service.conversations import Conversations
 from bot.service.handoff import Handoffs, WebhookSink
-from bot.service.runtime import load_flows, open_isolation, open_store, pseudonymizer
+from bot.service.reload import follow, reload_from_folders
+from bot.service.runtime import (
+    check_store,
+    load_flows,
+    open_content_versions,
+    open_isolation,
+    open_store,
+    pseudonymizer,
+)
 from bot.web import metrics
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 from bot.web.listen import bind, browser_url
@@ -93,6 +101,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
     flows = load_flows(config)
     store = open_store(config)
+    pseudonyms = pseudonymizer(config)
+    await check_store(store, pseudonyms)
     isolation = open_isolation(config)
     http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
     handoffs = Handoffs()
@@ -102,19 +112,25 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[CONVERSATIONS] = Conversations(
         flows,
         store,
-        pseudonymizer(config),
+        pseudonyms,
         handoffs=handoffs,
         isolation=isolation,
         metrics=Metrics(),
     )
     purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
+    versions = open_content_versions(config)
+    follower = asyncio.create_task(
+        follow(versions, reload_from_folders(config, app[CONVERSATIONS]))
+    )
     log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
     try:
         yield
     finally:
-        purger.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await purger
+        for task in (purger, follower):
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await versions.close()
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(handoffs.drain(), HANDOFF_DRAIN_TIMEOUT)
         await http.close()

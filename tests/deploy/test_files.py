@@ -33,22 +33,42 @@ def unit_settings() -> dict[str, list[str]]:
     return settings
 
 
-def test_the_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
-    analyze = require("systemd-analyze")
-    # verify checks that ExecStart exists: the test points it at a program it makes.
-    program = tmp_path / "putokaz"
+def runnable_unit(directory: Path) -> Path:
+    """The unit with ExecStart pointed at a program the test makes (verify checks it)."""
+    program = directory / "putokaz"
     program.write_text("#!/bin/sh\n")
     program.chmod(0o755)
     original = UNIT.read_text()
     assert original.count("ExecStart=/opt/putokaz/.venv/bin/putokaz serve") == 1
-    unit = tmp_path / "putokaz.service"
+    unit = directory / "putokaz.service"
     unit.write_text(original.replace("/opt/putokaz/.venv/bin/putokaz", str(program)))
+    return unit
+
+
+def test_the_unit_passes_systemd_analyze_verify(tmp_path: Path) -> None:
+    analyze = require("systemd-analyze")
+    unit = runnable_unit(tmp_path)
     result = subprocess.run(
         [analyze, "verify", str(unit)], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
     # Unknown keys and bad values are only warnings to verify; here they fail.
     assert "putokaz.service" not in result.stderr, result.stderr
+
+
+def test_the_unit_is_rated_ok_by_systemd_analyze_security(tmp_path: Path) -> None:
+    analyze = require("systemd-analyze")
+    unit = runnable_unit(tmp_path)
+    result = subprocess.run(
+        [analyze, "security", "--offline=true", str(unit)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    found = re.search(r"Overall exposure level for putokaz\.service: ([\d.]+)", result.stdout)
+    assert found is not None, result.stdout + result.stderr
+    # 0 is locked down, 10 is none of systemd's sandboxing; 1.5 today ("OK").
+    assert float(found.group(1)) <= 2.0, result.stdout
 
 
 def test_the_unit_runs_as_a_dynamic_user_in_a_read_only_system() -> None:

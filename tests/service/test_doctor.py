@@ -264,3 +264,18 @@ def test_the_command_prints_each_finding_with_its_fix_and_exits_1(tmp_path: Path
     assert f"FAIL  data directory mode: {data} has mode 0755" in result.output
     assert f"      fix: chmod 700 {data}" in result.output
     assert "ok    flows:" in result.output
+
+
+async def test_a_recent_failed_delivery_fails_and_an_old_one_warns(world: World) -> None:
+    now = 1_800_000_000.0
+    error = "Connection timed out"
+    world.telegram.webhook |= {"last_error_date": int(now) - 60, "last_error_message": error}
+    found = {f.what: f for f in await diagnose(world.config, world.http, now)}
+    recent = found["telegram webhook"]
+    assert recent.status is Status.FAIL
+    assert f"a delivery failed 1 min ago: {error}" in recent.detail
+    assert "DNS" in recent.fix
+    world.telegram.webhook["last_error_date"] = int(now) - 3 * 3600
+    found = {f.what: f for f in await diagnose(world.config, world.http, now)}
+    assert found["telegram webhook"].status is Status.WARN
+    assert healthy(list(found.values()))

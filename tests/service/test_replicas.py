@@ -4,7 +4,7 @@ are applied one at a time across them, and a duplicate is answered once."""
 from __future__ import annotations
 
 import asyncio
-import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -36,7 +36,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 async def replicas(
     flows: Flows, redis_server: RedisServer, tmp_path: Path
 ) -> AsyncIterator[list[Conversations]]:
-    prefix = f"p{os.getpid()}{id(tmp_path)}:"
+    prefix = f"p{uuid.uuid4().hex}:"
     made = [
         Conversations(
             flows,

@@ -1,4 +1,5 @@
-"""Crash a server under load: POST many deliveries at once and SIGKILL it mid-way.
+"""Crash a server under load: POST many deliveries at once and SIGKILL it mid-way; or
+deliver many, each again until it got a 2xx, as the platforms do under faults.
 
 Shared by the Telegram and Viber crash tests; which delivery got which answer is what
 the platform would know, and what it would deliver again.
@@ -54,3 +55,25 @@ async def redeliver(post: Post, tries: int = 3) -> int:
         if 200 <= status < 300:
             break
     return status
+
+
+async def deliver_all(posts: Sequence[Post], *, in_flight: int = 20, tries: int = 6) -> list[int]:
+    """Deliver every post `in_flight` at a time, in the order given, each again until it got
+    a 2xx (a dropped connection counts as no answer), as a platform does; the last statuses."""
+    statuses = [0] * len(posts)
+    waiting = list(range(len(posts)))
+
+    async def worker() -> None:
+        while waiting:
+            index = waiting.pop(0)
+            for _ in range(tries):
+                try:
+                    statuses[index] = await posts[index]()
+                except (aiohttp.ClientError, OSError):
+                    statuses[index] = -1
+                    continue
+                if 200 <= statuses[index] < 300:
+                    break
+
+    await asyncio.gather(*(worker() for _ in range(in_flight)))
+    return statuses

@@ -265,11 +265,15 @@ class TelegramDriver:
                 first = first.removeprefix(notice + "\n\n")
         return (first, *texts[1:]), tuple(notices)
 
+    def has_session(self) -> bool:
+        """Whether the server keeps a session for this chat (in its SQLite file)."""
+        return session_rows(self.mode.server.data_dir, "telegram", self.chat) > 0
+
     def effects(self, calls: list[Call], texts: tuple[str, ...]) -> tuple[str, ...]:
         effects = []
         if any(c.method == "deleteMessages" for c in calls):
             effects.append("quick_exit")
-        if session_rows(self.mode.server.data_dir, "telegram", self.chat) == 0:
+        if not self.has_session():
             effects.append("forget")
         node = self.node
         if node is not None and self.flows.node(NodeId(node)).handoff:

@@ -16,6 +16,7 @@ from tests.channels.telegram.test_channel import TOKEN, delivered, message, post
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.crash import post_until_killed, redeliver
 from tests.support.server import ServerProcess
+from tests.support.sessions import integrity
 
 UPDATES = 300
 KILL_AFTER = 100
@@ -42,20 +43,25 @@ async def test_sigkill_under_load_loses_no_answer_and_doubles_none_that_got_a_20
         async def post(update: dict[str, object], to: ServerProcess) -> int:
             return (await post_update(http, to, update))[0]
 
-        # Some calls fail once or twice: their updates wait in the retry backoff, stepped
-        # but not sent, when the kill comes, as under a Bot API hiccup.
-        fake.fail("sendMessage", 500, ratio=0.3, seed=7)
+        # Some calls fail once or twice (500, 429, a dropped connection): their updates wait
+        # in the retry backoff, stepped but not sent, when the kill comes, as under a Bot
+        # API hiccup.
+        fake.fail("sendMessage", 500, ratio=0.2, seed=7)
+        fake.fail("sendMessage", 429, ratio=0.1, retry_after=1, seed=8)
+        fake.drop("sendMessage", ratio=0.1, seed=9)
         posts = [partial(post, u, server) for u in updates]
         statuses = await post_until_killed(server, posts, kill_after=KILL_AFTER)
         fake.reset_faults()
         acknowledged = {i for i, status in statuses.items() if status == 200}
         assert KILL_AFTER <= len(acknowledged) < UPDATES, "the kill came too late to test"
+        assert integrity(data) == "ok", "the kill left a corrupt database"
 
         with ServerProcess(data, env=env) as restarted:
             for index, update in enumerate(updates):
                 if index not in acknowledged:
                     assert await redeliver(partial(post, update, restarted)) == 200
 
+    assert integrity(data) == "ok"
     unanswered = [c for c in chats if len(delivered(fake, c)) < per_reply]
     assert unanswered == [], f"{len(unanswered)} of {UPDATES} updates were never answered"
     doubled = [i for i in acknowledged if len(delivered(fake, chats[i])) != per_reply]

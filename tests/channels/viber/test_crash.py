@@ -17,6 +17,7 @@ from tests.channels.viber.test_routes import TOKEN, message, sends_to
 from tests.fakes.viber_api import FakeViberAPI, post_callback
 from tests.support.crash import post_until_killed, redeliver
 from tests.support.server import ServerProcess
+from tests.support.sessions import integrity
 
 CALLBACKS = 200
 KILL_AFTER = 60
@@ -54,17 +55,20 @@ async def test_sigkill_under_load_loses_no_viber_answer_and_doubles_none_that_go
             # Some sends are rate limited once or twice: their callbacks wait in the retry
             # backoff, stepped but not sent, when the kill comes.
             fake.fail("send_message", 12, ratio=0.3, seed=7)
+            fake.drop("send_message", ratio=0.1, seed=8)
             posts = [partial(post, c, server) for c in callbacks]
             statuses = await post_until_killed(server, posts, kill_after=KILL_AFTER)
             fake.reset_faults()
             acknowledged = {i for i, status in statuses.items() if status == 200}
             assert KILL_AFTER <= len(acknowledged) < CALLBACKS, "the kill came too late to test"
+            assert integrity(data) == "ok", "the kill left a corrupt database"
 
             with ServerProcess(data, env=env) as restarted:
                 for index, callback in enumerate(callbacks):
                     if index not in acknowledged:
                         assert await redeliver(partial(post, callback, restarted)) == 200
 
+        assert integrity(data) == "ok"
         unanswered = [u for u in users if len(sends_to(fake, u)) < per_reply]
         assert unanswered == [], f"{len(unanswered)} of {CALLBACKS} callbacks never answered"
         doubled = [i for i in acknowledged if len(sends_to(fake, users[i])) != per_reply]
