@@ -46,8 +46,6 @@ class Config:
     shutdown_timeout: int = 20
     staff_idle: int = 30 * 60
     """Seconds without a request after which a staff session at /admin ends."""
-    content_poll: float = 2.0
-    """Seconds between checks for a flow version published by another replica."""
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -147,5 +145,4 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         metrics_token=get("PUTOKAZ_METRICS_TOKEN"),
         shutdown_timeout=_int(env, "PUTOKAZ_SHUTDOWN_TIMEOUT", 20, 1, 600),
         staff_idle=_int(env, "PUTOKAZ_STAFF_IDLE", 30 * 60, 60, 24 * 3600),
-        content_poll=float(_int(env, "PUTOKAZ_CONTENT_POLL", 2, 1, 3600)),
     )

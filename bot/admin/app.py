@@ -14,9 +14,7 @@ import jinja2
 from aiohttp import web
 
 from bot.admin import csrf
-from bot.admin.content import LiveFlows, seed_versions, watching
-from bot.admin.database import open_staff_data
-from bot.admin.keys import LIVE, SETTINGS, STAFF, STAFF_DATA, AdminSettings
+from bot.admin.keys import SETTINGS, STAFF, STAFF_DATA, AdminSettings
 from bot.admin.middleware import security_headers, staff_only
 from bot.admin.roles import Permission, can
 from bot.admin.routes import ROUTE_MODULES
@@ -85,33 +83,20 @@ async def static_file(request: web.Request) -> web.Response:
 
 
 async def _resources(app: web.Application, parent: web.Application) -> AsyncIterator[None]:
-    from bot.web.keys import CONFIG, CONVERSATIONS
-
-    settings = app[SETTINGS]
-    config = parent[CONFIG]
-    from bot.store.pseudonym import load_pepper
-
-    pepper = load_pepper(config.data_dir, config.pepper)
-    data = open_staff_data(config.staff_database, pepper, idle=settings.staff_idle)
-    app[STAFF_DATA] = data
-    seed_versions(data.versions, settings.flows_dir, settings.clock())
-    live = LiveFlows(parent[CONVERSATIONS], data.versions, settings.locales_dir)
-    live.refresh()
-    app[LIVE] = live
-    purger = asyncio.create_task(_purge_forever(app))
+    # staff.db, the live flows and the content number are opened with the bot's own
+    # resources (bot/web/app.py); the staff area only purges its expired rows.
+    purger = asyncio.create_task(_purge_forever(app, parent))
     try:
-        async with watching(live, settings.content_poll):
-            yield
+        yield
     finally:
         purger.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await purger
-        data.close()
 
 
-async def _purge_forever(app: web.Application) -> None:
+async def _purge_forever(app: web.Application, parent: web.Application) -> None:
     while True:
         now = app[SETTINGS].clock()
-        app[STAFF_DATA].sessions.purge(now)
-        app[STAFF_DATA].throttle.purge(now)
+        parent[STAFF_DATA].sessions.purge(now)
+        parent[STAFF_DATA].throttle.purge(now)
         await asyncio.sleep(PURGE_EVERY)

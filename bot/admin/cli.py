@@ -3,6 +3,7 @@ versions to and from YAML folders). Thin click commands over the staff library."
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from pathlib import Path
@@ -12,7 +13,7 @@ import click
 from bot.admin.accounts import AccountError
 from bot.admin.audit import AuditEntry
 from bot.admin.content import ContentError, check_files, read_folder, write_folder
-from bot.admin.database import StaffData, open_staff_data
+from bot.admin.database import StaffData, open_staff
 from bot.admin.passwords import PasswordRejected
 from bot.admin.roles import Role
 from bot.cli.group import Group
@@ -29,9 +30,7 @@ def _config() -> Config:
 
 
 def open_data(config: Config) -> StaffData:
-    from bot.store.pseudonym import load_pepper
-
-    return open_staff_data(config.staff_database, load_pepper(config.data_dir, config.pepper))
+    return open_staff(config)
 
 
 def _password(stdin: bool, name: str) -> str:
@@ -208,4 +207,16 @@ def import_flows(folder: Path, message: str | None) -> None:
         data.audit.record(AuditEntry(now, CLI_ACTOR, "imported", f"version {info.number}"))
     finally:
         data.close()
+    asyncio.run(_tell_replicas(config))
     click.echo(f"published version {info.number} from {folder}")
+
+
+async def _tell_replicas(config: Config) -> None:
+    """Bump the content number: every running replica loads the new version."""
+    from bot.service.runtime import open_content_versions
+
+    versions = open_content_versions(config)
+    try:
+        await versions.bump()
+    finally:
+        await versions.close()

@@ -2,17 +2,16 @@
 by the same loader and lint as `putokaz check`, and the published set the bot speaks.
 
 `LiveFlows` swaps the running flows in one assignment, so an update in progress keeps the
-flows it started with and the next one gets the new set; a replica notices a version
-published elsewhere by comparing one number.
+flows it started with and the next one gets the new set; other replicas learn of a new
+version from the content number (bot/store/content_versions.py) and load it from staff.db.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import os
 import re
-from collections.abc import AsyncIterator
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
@@ -27,7 +26,6 @@ from bot.store.versions import FlowFiles, FlowVersion, VersionInfo, VersionStore
 FILE_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}\.yaml$")
 SEED_AUTHOR = "flows/"
 """The author of versions taken from the repository's `flows/` folder at start."""
-DEFAULT_POLL = 2.0
 
 
 class ContentError(ValueError):
@@ -128,57 +126,58 @@ class FlowsTarget(Protocol):
 
 
 class LiveFlows:
-    """The published version the bot speaks, and the swap to a newer one."""
+    """The published version the bot speaks, and the swap to a newer one.
+
+    `reload` is what the content-number follower (bot/service/reload.py) calls on every
+    replica when the number moves: after a publish, a restore, `putokaz flows import` or
+    `putokaz reload` (catalogs compiled anew, or `flows/` changed before any publish).
+    """
 
     def __init__(
         self,
         target: FlowsTarget,
         versions: VersionStore,
         locales_dir: str | os.PathLike[str] | None,
-        number: int = 0,
+        number: int,
+        flows_dir: str | os.PathLike[str] | None = None,
     ) -> None:
         self.target = target
         self.versions = versions
         self.locales_dir = locales_dir
+        self.flows_dir = flows_dir
         self.number = number
 
-    def apply(self, version: FlowVersion) -> None:
-        """Build the version's flows, then swap them in with one assignment."""
-        flows = build_flows(version.files, self.locales_dir)
+    async def apply(self, version: FlowVersion) -> Flows:
+        """Build the version's flows (in a thread: it reads every catalog), then swap them
+        in with one assignment."""
+        flows = await asyncio.to_thread(build_flows, version.files, self.locales_dir)
         self.target.flows = flows
         self.number = version.number
-        log_event("flows_live", count=version.number, nodes=len(flows.nodes))
+        return flows
 
-    def refresh(self) -> bool:
-        """Apply the newest stored version if it is not the one running; True when swapped."""
-        if self.versions.latest_number() == self.number:
-            return False
+    async def reload(self, number: int) -> None:
+        started = time.perf_counter()
+        if self.flows_dir is not None:
+            seed_versions(self.versions, self.flows_dir, time.time())
         latest = self.versions.latest()
         if latest is None:
-            return False
-        try:
-            self.apply(latest)
-        except FlowError as error:
-            # A version is checked before it is stored; this means catalogs on this replica
-            # differ. Keep speaking the old version rather than stop.
-            self.number = latest.number
-            log_event("flows_live_failed", count=latest.number, error=len(error.problems))
-            return False
-        return True
-
-    async def watch(self, every: float = DEFAULT_POLL) -> None:
-        """Poll the version number forever (the cheap replica check)."""
-        while True:
-            await asyncio.sleep(every)
-            self.refresh()
+            return
+        flows = await self.apply(latest)
+        took = round((time.perf_counter() - started) * 1000, 1)
+        log_event(
+            "flows_reloaded", count=number, nodes=len(flows.nodes), ms=took, version=latest.number
+        )
 
 
-@contextlib.asynccontextmanager
-async def watching(live: LiveFlows, every: float) -> AsyncIterator[None]:
-    task = asyncio.create_task(live.watch(every))
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task
+def published_flows(
+    versions: VersionStore,
+    flows_dir: str | os.PathLike[str],
+    locales_dir: str | os.PathLike[str] | None,
+    now: float,
+) -> tuple[Flows, int]:
+    """The flows of the newest version (seeded from `flows_dir` on a new installation)
+    and its number; `FlowError` when they do not load."""
+    seed_versions(versions, flows_dir, now)
+    latest = versions.latest()
+    assert latest is not None  # seeding stored one
+    return build_flows(latest.files, locales_dir), latest.number

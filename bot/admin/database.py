@@ -11,6 +11,7 @@ from bot.admin.audit import AuditLog
 from bot.admin.drafts import Drafts
 from bot.admin.staff_sessions import DEFAULT_IDLE, StaffSessions
 from bot.admin.throttle import LoginThrottle
+from bot.config import Config
 from bot.store.sqlite import open_database
 from bot.store.staff_tables import STAFF_MIGRATIONS
 from bot.store.versions import VersionStore
@@ -41,3 +42,11 @@ def open_staff_data(path: Path, pepper: bytes, idle: float = DEFAULT_IDLE) -> St
         versions=VersionStore(conn),
         drafts=Drafts(conn),
     )
+
+
+def open_staff(config: Config) -> StaffData:
+    """The staff data of a configuration: `staff.db` in the data folder."""
+    from bot.store.pseudonym import load_pepper
+
+    pepper = load_pepper(config.data_dir, config.pepper)
+    return open_staff_data(config.staff_database, pepper, idle=config.staff_idle)

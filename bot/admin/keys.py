@@ -1,4 +1,5 @@
-"""Typed keys for the staff area's state on its aiohttp sub-application and requests."""
+"""Typed keys for the staff area's state (set on the bot's app, read through the /admin
+sub-application) and for its requests."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from aiohttp import web
 from bot.admin.content import LiveFlows
 from bot.admin.database import StaffData
 from bot.admin.staff_sessions import StaffSession
+from bot.store.content_versions import ContentVersions
 
 
 @dataclass(frozen=True)
@@ -22,12 +24,12 @@ class AdminSettings:
     """Cookies marked Secure: the site is served over HTTPS (PUTOKAZ_PUBLIC_URL is set)."""
     clock: Callable[[], float] = field(default=time.time)
     staff_idle: float = 30 * 60
-    content_poll: float = 2.0
 
 
 SETTINGS = web.AppKey("admin_settings", AdminSettings)
 STAFF_DATA = web.AppKey("staff_data", StaffData)
 LIVE = web.AppKey("live_flows", LiveFlows)
+CONTENT_VERSIONS = web.AppKey("content_versions", ContentVersions)
 STAFF = web.RequestKey("staff_session", StaffSession)
 """Where the middleware leaves the request's `StaffSession`."""
 

@@ -7,7 +7,7 @@ from aiohttp import web
 
 from bot.admin.audit import AuditEntry
 from bot.admin.content import Checked
-from bot.admin.keys import LIVE, SETTINGS, STAFF_DATA, staff_session
+from bot.admin.keys import CONTENT_VERSIONS, LIVE, SETTINGS, STAFF_DATA, staff_session
 from bot.admin.workspace import checked
 from bot.logs import log_event
 from bot.store.versions import FlowFiles, VersionInfo
@@ -21,7 +21,7 @@ class NotPublishable(Exception):
         self.result = result
 
 
-def publish(
+async def publish(
     request: web.Request,
     files: FlowFiles,
     message: str,
@@ -39,7 +39,9 @@ def publish(
     info = data.versions.add(files, author, message, now, restored_from)
     version = data.versions.get(info.number)
     assert version is not None
-    request.config_dict[LIVE].apply(version)
+    await request.config_dict[LIVE].apply(version)
     data.audit.record(AuditEntry(now, author, action, f"version {info.number}", message))
-    log_event("flows_published", count=info.number, kind=action)
+    # The other replicas: the content number's notice makes them load it from staff.db.
+    number = await request.config_dict[CONTENT_VERSIONS].bump()
+    log_event("flows_published", count=number, version=info.number, kind=action)
     return info

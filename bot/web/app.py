@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator
 
 import aiohttp
@@ -15,17 +16,18 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.admin.app import add_admin
-from bot.admin.keys import AdminSettings
+from bot.admin.content import LiveFlows, published_flows
+from bot.admin.database import open_staff
+from bot.admin.keys import CONTENT_VERSIONS, LIVE, STAFF_DATA, AdminSettings
 from bot.channels.webchat import routes as webchat
 from bot.config import Config
 from bot.logs import configure_logging, log_event
 from bot.metrics import Metrics
 from bot.service.conversations import Conversations
 from bot.service.handoff import Handoffs, WebhookSink
-from bot.service.reload import follow, reload_from_folders
+from bot.service.reload import follow
 from bot.service.runtime import (
     check_store,
-    load_flows,
     open_content_versions,
     open_isolation,
     open_store,
@@ -68,7 +70,6 @@ def create_app(config: Config) -> web.Application:
             locales_dir=config.locales_dir,
             secure_cookies=config.public_url is not None,
             staff_idle=config.staff_idle,
-            content_poll=config.content_poll,
         ),
     )
     if config.telegram_token:
@@ -99,7 +100,11 @@ async def _stopping(app: web.Application) -> None:
 
 async def _resources(app: web.Application) -> AsyncIterator[None]:
     config = app[CONFIG]
-    flows = load_flows(config)
+    # The published version in staff.db (flows/ seeds a new installation).
+    staff = open_staff(config)
+    flows, number = published_flows(
+        staff.versions, config.flows_dir, config.locales_dir, time.time()
+    )
     store = open_store(config)
     pseudonyms = pseudonymizer(config)
     await check_store(store, pseudonyms)
@@ -119,9 +124,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     )
     purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
     versions = open_content_versions(config)
-    follower = asyncio.create_task(
-        follow(versions, reload_from_folders(config, app[CONVERSATIONS]))
+    live = LiveFlows(
+        app[CONVERSATIONS], staff.versions, config.locales_dir, number, config.flows_dir
     )
+    app[STAFF_DATA], app[LIVE], app[CONTENT_VERSIONS] = staff, live, versions
+    follower = asyncio.create_task(follow(versions, live.reload))
     log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
     try:
         yield
@@ -136,6 +143,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         await http.close()
         await isolation.close()
         await store.close()
+        staff.close()
         log_event("stopped")
 
 

@@ -58,7 +58,7 @@ async def publish_draft(request: web.Request) -> web.StreamResponse:
     if space.draft.base != latest and form.get("over") != str(latest):
         return _refuse(request, "moved", message)
     try:
-        info = publish(request, space.draft.files, message)
+        info = await publish(request, space.draft.files, message)
     except NotPublishable:
         return _refuse(request, "errors", message)
     request.config_dict[STAFF_DATA].drafts.discard(staff_session(request).account.name)

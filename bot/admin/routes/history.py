@@ -57,7 +57,7 @@ async def restore(request: web.Request) -> web.StreamResponse:
     if version is None:
         raise web.HTTPNotFound(text=f"there is no version {number}")
     try:
-        info = publish(
+        info = await publish(
             request, version.files, f"restored version {number}", "restored", restored_from=number
         )
     except NotPublishable:
