@@ -89,13 +89,14 @@ def serve(host: str | None, port: int | None) -> None:
       PUTOKAZ_TELEGRAM_TOKEN=123:ABC putokaz serve      # Telegram by long polling
       putokaz serve --host 0.0.0.0 --port 9000
     """
+    from bot.store.redis import PepperMismatch
     from bot.web.app import run
     from bot.web.listen import PortInUse
 
     config = cli_config()
     try:
         run(config, host=host, port=port)
-    except PortInUse as error:
+    except (PortInUse, PepperMismatch) as error:
         raise click.ClickException(str(error)) from None
 
 

@@ -36,7 +36,7 @@ from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
 from bot.metrics import Metrics
 from bot.service.handoff import Handoffs, handoff_code
-from bot.store.base import Delivery, Store, Tally
+from bot.store.base import UNAVAILABLE, Delivery, Store, Tally
 from bot.store.isolation import Isolation, MemoryIsolation
 from bot.store.pseudonym import Pseudonymizer
 
@@ -55,6 +55,20 @@ class ReplyNotSent(Exception):
         )
         self.channel = channel
         self.attempt = attempt
+
+
+class StoreUnavailable(ReplyNotSent):
+    """The store or the isolation could not be reached (Redis restarting, a network blip):
+    answered 503 like a reply not sent, so the platform delivers the update again."""
+
+    def __init__(self, channel: str, error: str) -> None:
+        Exception.__init__(
+            self,
+            f"{channel}: the store is unavailable ({error}); the platform will deliver the "
+            "update again — check PUTOKAZ_REDIS_URL and that Redis runs (putokaz doctor)",
+        )
+        self.channel = channel
+        self.attempt = 0
 
 
 class Conversations:
@@ -85,6 +99,12 @@ class Conversations:
         except ReplyNotSent:
             self.metrics.update(channel, "deferred")
             raise
+        except UNAVAILABLE as error:
+            # Before the reply: nothing went out, the redelivery is answered. After it: the
+            # person may see it twice, which is the side a crash errs on too.
+            self.metrics.update(channel, "deferred")
+            log_event("store_unavailable", logging.WARNING, channel=channel, error=_name(error))
+            raise StoreUnavailable(channel, _name(error)) from None
         if result.outcome is Outcome.DUPLICATE:
             self.metrics.duplicate(channel)
         else:
@@ -198,3 +218,7 @@ class Conversations:
 
 def _idle(session: Session, now: float, limit: float | None) -> bool:
     return limit is not None and now - session.updated >= limit
+
+
+def _name(error: BaseException) -> str:
+    return type(error).__name__

@@ -296,3 +296,14 @@ async def test_a_replica_killed_mid_load_blocks_no_one_and_corrupts_no_session(
         before = len(replicas.shown(chat, "sendMessage"))
         assert (await post_update(web, victim, message(chat, "/help")))[0] == 200
         assert len(replicas.shown(chat, "sendMessage")) > before
+
+
+def test_a_replica_with_another_pepper_refuses_to_start(
+    replicas: Replicas, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    env = {"PUTOKAZ_REDIS_URL": replicas.redis.url, "PUTOKAZ_PEPPER": "another-pepper-" * 3}
+    stray = ServerProcess(tmp_path_factory.mktemp("stray") / "data", env=env)
+    with pytest.raises(RuntimeError, match="exited early") as refused:
+        stray.start()
+    assert "set the same PUTOKAZ_PEPPER on every replica" in str(refused.value)
+    assert "Traceback" not in stray.stderr()
