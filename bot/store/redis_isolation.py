@@ -101,7 +101,12 @@ class RedisIsolation:
             except UNAVAILABLE as error:  # the turns holding them fail on their own writes
                 log_event("lock_renewal_failed", error=type(error).__name__)
                 continue
-            lost = sum(1 for ok in kept if not ok)
+            # A lock released while the renewal was on its way is not lost.
+            lost = sum(
+                1
+                for (name, token), ok in zip(held, kept, strict=True)
+                if not ok and self._held.get(name) == token
+            )
             if lost:
                 # Only if this process stalled for longer than LOCK_TTL: say so, keep going.
                 log_event("lock_lost", count=lost)
