@@ -46,7 +46,8 @@ WEB_LINKS = web.AppKey("web_links", WebLinks)
 INPUT_LABEL = MsgKey("navigation.notice.input_label")
 """Optional notice naming the text box; without it the box has no label text."""
 COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{43}")
-VIEW_VALUE = re.compile(r"^([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)~([A-Za-z-]{2,12})~([a-z]{0,4})$")
+NODE = r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*"
+VIEW_VALUE = re.compile(rf"^({NODE})~([A-Za-z-]{{2,12}})~([a-z]{{0,4}})~({NODE})?$")
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
@@ -63,16 +64,17 @@ class View:
     node: str
     language: str
     typed: bool = False
+    previous: str | None = None
 
     def cookie(self) -> str:
-        return f"{self.node}~{self.language}~{'t' if self.typed else ''}"
+        return f"{self.node}~{self.language}~{'t' if self.typed else ''}~{self.previous or ''}"
 
     @classmethod
     def parse(cls, raw: str | None) -> View | None:
         match = VIEW_VALUE.match(raw or "")
         if match is None:
             return None
-        return cls(match.group(1), match.group(2), "t" in match.group(3))
+        return cls(match.group(1), match.group(2), "t" in match.group(3), match.group(4))
 
 
 def add_routes(app: web.Application) -> None:
@@ -89,7 +91,11 @@ async def static_file(request: web.Request) -> web.Response:
     if name not in types:
         raise web.HTTPNotFound()
     body = (STATIC / name).read_text(encoding="utf-8")
-    return web.Response(text=body, content_type=types[name], headers={"Cache-Control": "no-cache"})
+    response = web.Response(
+        text=body, content_type=types[name], headers={"Cache-Control": "no-cache"}
+    )
+    response.enable_compression()  # prepaid data: a third of the bytes
+    return response
 
 
 def _cookie(request: web.Request) -> str | None:
@@ -112,6 +118,7 @@ async def page(request: web.Request) -> web.StreamResponse:
     session = await conversations.peek(CHANNEL, cookie, _idle(request)) if cookie else None
     notices: tuple[str, ...] = ()
     ended = False
+    previous: str | None = None
     if view is not None and is_ending(flows, NodeId(view.node)) and flows.language(view.language):
         reply, ended = render(flows, NodeId(view.node), view.language), True
     elif session is not None and session.node is not None and session.node in flows.nodes:
@@ -120,12 +127,14 @@ async def page(request: web.Request) -> web.StreamResponse:
             shown = NodeId(view.node)
             # An answer is stored as its topic's start: show the answer the tap led to.
             if public_node(flows, shown) == node:
-                node = shown
+                node, previous = shown, view.previous
             if view.typed:
                 key = flows.navigation.notices["free_text"]
                 notices = (flows.text(session.language or SOURCE_LANGUAGE, key).value,)
         reply = render(flows, node, session.language, session.handoff_code or "----")
-        reply = replace(reply, screen=session.screen)
+        reply = replace(
+            reply, screen=session.screen, previous=NodeId(previous) if previous else None
+        )
     else:
         language = suggest_language(request.headers.get("Accept-Language"), flows.languages)
         reply = render(flows, flows.navigation.start, language)
@@ -140,6 +149,7 @@ async def page(request: web.Request) -> web.StreamResponse:
         resume=resume,
     )
     response = web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
+    response.enable_compression()
     if view is not None:
         response.del_cookie(VIEW_COOKIE, path="/")
     return response
@@ -184,7 +194,9 @@ def parse_event(data: Any, device_languages: str | None = None) -> Event:
             screen = int(screen)
         if not isinstance(screen, int) or isinstance(screen, bool):
             screen = None
-        return Choose(option[:32], node if isinstance(node, str) else None, screen)
+        previous = data.get("previous")
+        previous = previous[:64] if isinstance(previous, str) and previous else None
+        return Choose(option[:32], node if isinstance(node, str) else None, screen, previous)
     simple: dict[str, Event] = {
         "text": Text(),
         "back": Back(),
@@ -220,6 +232,7 @@ def reply_json(
         "notices": list(reply.notices),
         "effects": [e.value for e in reply.effects],
         "code": reply.code,
+        "previous": reply.previous,
         "labels": labels or {},
         "messages": [
             {
@@ -297,7 +310,8 @@ async def form_post(request: web.Request) -> web.StreamResponse:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
         _set_session_cookie(response, cookie)
-    _set_view(response, View(reply.node or "", reply.language, isinstance(event, Text)))
+    typed = isinstance(event, Text)
+    _set_view(response, View(reply.node or "", reply.language, typed, reply.previous))
     return response
 
 
