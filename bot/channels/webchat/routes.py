@@ -30,7 +30,7 @@ from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget,
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey, NodeId
 from bot.engine.reply import Effect, Reply
 from bot.engine.session import Session
-from bot.engine.step import public_node, render
+from bot.engine.step import DRAFT_NOTICE, public_node, render
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
 from bot.service.web_links import WebLinks
@@ -65,16 +65,20 @@ class View:
     language: str
     typed: bool = False
     previous: str | None = None
+    draft: bool = False
+    """The reply said its language is a draft translation (once, on its first screen)."""
 
     def cookie(self) -> str:
-        return f"{self.node}~{self.language}~{'t' if self.typed else ''}~{self.previous or ''}"
+        flags = ("t" if self.typed else "") + ("d" if self.draft else "")
+        return f"{self.node}~{self.language}~{flags}~{self.previous or ''}"
 
     @classmethod
     def parse(cls, raw: str | None) -> View | None:
         match = VIEW_VALUE.match(raw or "")
         if match is None:
             return None
-        return cls(match.group(1), match.group(2), "t" in match.group(3), match.group(4))
+        flags = match.group(3)
+        return cls(match.group(1), match.group(2), "t" in flags, match.group(4), "d" in flags)
 
 
 def add_routes(app: web.Application) -> None:
@@ -128,9 +132,7 @@ async def page(request: web.Request) -> web.StreamResponse:
             # An answer is stored as its topic's start: show the answer the tap led to.
             if public_node(flows, shown) == node:
                 node, previous = shown, view.previous
-            if view.typed:
-                key = flows.navigation.notices["free_text"]
-                notices = (flows.text(session.language or SOURCE_LANGUAGE, key).value,)
+            notices = _view_notices(flows, view, session.language or SOURCE_LANGUAGE)
         reply = render(flows, node, session.language, session.handoff_code or "----")
         reply = replace(
             reply, screen=session.screen, previous=NodeId(previous) if previous else None
@@ -155,6 +157,19 @@ async def page(request: web.Request) -> web.StreamResponse:
     return response
 
 
+def _view_notices(flows: Flows, view: View, language: str) -> tuple[str, ...]:
+    """The notices of the reply the form post (or link) got, shown once on the next page."""
+    names = [name for name, wanted in (("draft", view.draft), ("free_text", view.typed)) if wanted]
+    keys = [flows.navigation.notices[name] for name in names if name in flows.navigation.notices]
+    return tuple(flows.text(language, key).value for key in keys)
+
+
+def _view(flows: Flows, reply: Reply, *, typed: bool = False) -> View:
+    key = flows.navigation.notices.get(DRAFT_NOTICE)
+    draft = key is not None and flows.text(reply.language, key).value in reply.notices
+    return View(reply.node or "", reply.language, typed, reply.previous, draft)
+
+
 async def _from_link(request: web.Request) -> web.StreamResponse:
     """`/?s=K7QX` (and the old `/?start=fa-reflection`): start there, then show `/`."""
     query = request.query
@@ -171,7 +186,7 @@ async def _from_link(request: web.Request) -> web.StreamResponse:
     event = Start(payload, request.headers.get("Accept-Language"))
     answer = await _run(request, cookie, event, _idle(request))
     _set_session_cookie(response, cookie)
-    _set_view(response, View(answer.reply.node or "", answer.reply.language))
+    _set_view(response, _view(request.app[CONVERSATIONS].flows, answer.reply))
     return response
 
 
@@ -310,8 +325,8 @@ async def form_post(request: web.Request) -> web.StreamResponse:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
         _set_session_cookie(response, cookie)
-    typed = isinstance(event, Text)
-    _set_view(response, View(reply.node or "", reply.language, typed, reply.previous))
+    flows = request.app[CONVERSATIONS].flows
+    _set_view(response, _view(flows, reply, typed=isinstance(event, Text)))
     return response
 
 
