@@ -13,6 +13,7 @@ from pathlib import Path
 DEFAULT_TELEGRAM_API_URL = "https://api.telegram.org/bot"
 DEFAULT_VIBER_API_URL = "https://chatapi.viber.com/pa"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LOG_FORMATS = ("text", "json")
 
 
 class ConfigError(Exception):
@@ -40,6 +41,9 @@ class Config:
     handoff_telegram_chat: int | None = None
     exit_url: str = "https://www.google.com/search?q=weather"
     log_file: Path | None = None
+    log_format: str = "text"
+    metrics_token: str | None = None
+    shutdown_timeout: int = 20
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -103,6 +107,13 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
             f"PUTOKAZ_PUBLIC_URL={public_url!r} must start with https:// "
             "(Telegram and Viber only call HTTPS webhooks)"
         )
+    log_format = (get("PUTOKAZ_LOG_FORMAT") or "text").lower()
+    if log_format not in LOG_FORMATS:
+        raise ConfigError(
+            f"PUTOKAZ_LOG_FORMAT={log_format!r} is not a log format — use "
+            + " or ".join(LOG_FORMATS)
+            + " (json: one object per line, for log collectors)"
+        )
     return Config(
         data_dir=Path(get("PUTOKAZ_DATA") or "var"),
         flows_dir=Path(get("PUTOKAZ_FLOWS") or PROJECT_ROOT / "flows"),
@@ -123,4 +134,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         handoff_telegram_chat=_chat_id(get("PUTOKAZ_HANDOFF_TELEGRAM_CHAT")),
         exit_url=get("PUTOKAZ_EXIT_URL") or "https://www.google.com/search?q=weather",
         log_file=Path(p) if (p := get("PUTOKAZ_LOG_FILE")) else None,
+        log_format=log_format,
+        metrics_token=get("PUTOKAZ_METRICS_TOKEN"),
+        shutdown_timeout=_int(env, "PUTOKAZ_SHUTDOWN_TIMEOUT", 20, 1, 600),
     )

@@ -25,7 +25,8 @@ FONTS = {
     "fonts-noto-color-emoji": "Noto Color Emoji",
 }
 TOOL_OF = {"chromium": "chromium", "redis-server": "redis-server", "gettext": "msgfmt"}
-TOOL_OF |= {"zbar-tools": "zbarimg", "fontconfig": "fc-list"}
+TOOL_OF |= {"zbar-tools": "zbarimg", "caddy": "caddy", "openssl": "openssl"}
+TOOL_OF |= {"systemd": "systemd-analyze", "fontconfig": "fc-list"}
 EVERYTHING = [*TOOL_OF, *FONTS]
 
 # apt-get "installs" by creating the tool, or adding the font to what fc-list prints.
@@ -154,14 +155,14 @@ def test_root_installs_everything_on_an_empty_machine(machine: Machine) -> None:
     result = machine.run()
     assert result.returncode == 0, result.stderr
     assert machine.calls()[1] == (
-        "apt-get install -y -qq fontconfig chromium redis-server gettext zbar-tools "
-        "fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji uid=0"
+        "apt-get install -y -qq fontconfig chromium redis-server gettext zbar-tools caddy "
+        "openssl systemd fonts-noto-core fonts-noto-cjk fonts-noto-color-emoji uid=0"
     )
     assert result.stderr.splitlines()[-1] == "system-deps: installed"
 
 
 def test_root_installs_only_the_missing_packages(machine: Machine) -> None:
-    machine.has("gettext", "zbar-tools", "fontconfig", "fonts-noto-core", "fonts-noto-color-emoji")
+    machine.has(*(package for package in EVERYTHING[2:] if package != "fonts-noto-cjk"))
     result = machine.run()
     assert result.returncode == 0, result.stderr
     assert machine.calls() == [
@@ -187,7 +188,7 @@ def test_a_user_with_sudo_installs_through_sudo(machine: Machine) -> None:
 
 def test_a_user_without_sudo_gets_the_exact_command_to_run_as_root(machine: Machine) -> None:
     machine.uid, machine.sudo = 1000, False
-    result = machine.has("gettext", "zbar-tools", "fontconfig", *FONTS).run()
+    result = machine.has(*EVERYTHING[2:]).run()
     assert result.returncode == 1
     assert machine.calls() == []
     assert result.stderr.splitlines() == [

@@ -13,11 +13,12 @@ from typing import TypeVar
 import click
 
 from bot.cli.config import cli_config
+from bot.cli.group import Group
 
 _Result = TypeVar("_Result")
 
 
-@click.group()
+@click.group(cls=Group)
 def i18n() -> None:
     """Translation catalogs: extract the English text, update, compile, coverage.
 

@@ -12,14 +12,12 @@ from pathlib import Path
 import click
 
 from bot.cli.config import cli_config
+from bot.cli.doctor import doctor
+from bot.cli.group import Group
 from bot.cli.i18n import i18n
+from bot.cli.link import link
 from bot.cli.telegram import telegram
 from bot.cli.viber import viber
-
-
-class Group(click.Group):
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return list(self.commands)
 
 
 @click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -37,8 +35,18 @@ def main() -> None:
 
 
 @main.command()
-@click.option("--flows", "flows_dir", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--locales", "locales_dir", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--flows",
+    "flows_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Flows folder to check (default: PUTOKAZ_FLOWS, else flows/).",
+)
+@click.option(
+    "--locales",
+    "locales_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Catalogs folder to check with them (default: PUTOKAZ_LOCALES, else locales/).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def check(flows_dir: Path | None, locales_dir: Path | None, strict: bool) -> None:
     """Load and lint the flows (and catalogs); exit 1 on errors.
@@ -80,22 +88,26 @@ def serve(host: str | None, port: int | None) -> None:
       PUTOKAZ_TELEGRAM_TOKEN=123:ABC putokaz serve      # Telegram by long polling
       putokaz serve --host 0.0.0.0 --port 9000
     """
+    from bot.store.redis import PepperMismatch
     from bot.web.app import run
     from bot.web.listen import PortInUse
 
     config = cli_config()
     try:
         run(config, host=host, port=port)
-    except PortInUse as error:
+    except (PortInUse, PepperMismatch) as error:
         raise click.ClickException(str(error)) from None
 
 
 @main.command()
-@click.option("--lang", default=None, help="Language code, e.g. en, sr-Latn, fa.")
+@click.option(
+    "--lang", default=None, help="Language code, e.g. en, sr-Latn, fa; default: choose on screen."
+)
 def chat(lang: str | None) -> None:
     """Talk to the bot in this terminal, through the same engine.
 
-    Type the number of a button; `b` back, `m` menu, `q` quick exit.
+    Type the number of a button; `b` back, `m` menu, `q` quick exit. Enter on an
+    empty line, or Ctrl-D, ends the chat. Text wraps to the terminal's width.
 
     \b
     Examples:
@@ -103,8 +115,12 @@ def chat(lang: str | None) -> None:
       putokaz chat --lang fa
     """
     from bot.channels.terminal import run_terminal_chat
+    from bot.service.language_codes import UnknownLanguage
 
-    asyncio.run(run_terminal_chat(cli_config(), lang))
+    try:
+        asyncio.run(run_terminal_chat(cli_config(), lang))
+    except UnknownLanguage as error:
+        raise click.ClickException(str(error)) from None
 
 
 @main.command()
@@ -132,49 +148,32 @@ def purge() -> None:
 
 
 @main.command()
-@click.argument("channel", type=click.Choice(["telegram", "viber", "web"]))
-@click.option("--lang", "language", required=True, help="Language code, e.g. fa, sr-Latn.")
-@click.option("--topic", help="Flow to open, e.g. reflection, rights, hotline.")
-@click.option("--campaign", help="A label for where the link is used, e.g. poster1.")
-@click.option("--bot", "telegram_username", envvar="PUTOKAZ_TELEGRAM_USERNAME")
-@click.option("--uri", "viber_uri", envvar="PUTOKAZ_VIBER_URI")
-def link(
-    channel: str,
-    language: str,
-    topic: str | None,
-    campaign: str | None,
-    telegram_username: str | None,
-    viber_uri: str | None,
-) -> None:
-    """Print an escalation link that opens TOPIC in LANG.
+def reload() -> None:
+    """Make every running replica reload flows/ and the catalogs, without a restart.
+
+    Run it after changing the flows or catalogs on the server. Replicas sharing
+    PUTOKAZ_REDIS_URL hear it within a second; on SQLite the server checks every
+    second.
 
     \b
-    Examples:
-      putokaz link telegram --lang fa --topic reflection --bot PutokazBot
-      putokaz link viber --lang ar --topic rights --uri putokaz
-      putokaz link web --lang sr-Latn --topic hotline
+    Example:
+      putokaz i18n compile && putokaz reload
     """
-    from bot.service.links import LinkError, escalation_link
-    from bot.service.runtime import load_flows
-    from bot.service.web_links import WebLinks
+    from bot.service.runtime import open_content_versions
 
     config = cli_config()
-    web_url = config.public_url or f"http://{config.host}:{config.port}"
-    try:
-        url = escalation_link(
-            channel,
-            load_flows(config),
-            language=language,
-            topic=topic,
-            campaign=campaign,
-            telegram_username=telegram_username,
-            viber_uri=viber_uri,
-            web_url=web_url,
-            web_code=WebLinks(config.data_dir).code_for,
-        )
-    except LinkError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(url)
+
+    async def go() -> int:
+        versions = open_content_versions(config)
+        try:
+            return await versions.bump()
+        finally:
+            await versions.close()
+
+    click.echo(f"published content number {asyncio.run(go())}: every replica reloads")
+
+
+main.add_command(link)
 
 
 @main.command()
@@ -199,5 +198,5 @@ def diagram(only: str | None) -> None:
     click.echo(mermaid(flows, only), nl=False)
 
 
-for group in (i18n, telegram, viber):
+for group in (doctor, i18n, telegram, viber):
     main.add_command(group)

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from bot.cli.config import cli_config
+from bot.cli.group import Group
 from bot.config import Config
 
 T = TypeVar("T")
@@ -23,7 +24,7 @@ HOW_TO_MAKE_ONE = (
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def telegram() -> None:
     """Set up the Telegram bot: webhook, command menu.
 

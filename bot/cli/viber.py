@@ -11,6 +11,7 @@ from typing import Any
 import click
 
 from bot.cli.config import cli_config
+from bot.cli.group import Group
 from bot.config import Config
 
 HINTS = {
@@ -24,7 +25,7 @@ ACCOUNT_FIELDS = ("name", "uri", "webhook", "event_types", "subscribers_count", 
 """What account-info prints; not the members list, which names the staff."""
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Group, context_settings={"help_option_names": ["-h", "--help"]})
 def viber() -> None:
     """Set up the Viber bot: register the webhook, show the account.
 

@@ -29,11 +29,13 @@ from bot.channels.base import (
 )
 from bot.engine import Flows, Session, StepContext, step
 from bot.engine.events import Start
+from bot.engine.reply import Effect
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
+from bot.metrics import Metrics
 from bot.service.handoff import Handoffs, handoff_code
-from bot.store.base import Delivery, Store, Tally
+from bot.store.base import UNAVAILABLE, Delivery, Store, Tally
 from bot.store.isolation import Isolation, MemoryIsolation
 from bot.store.pseudonym import Pseudonymizer
 
@@ -54,6 +56,20 @@ class ReplyNotSent(Exception):
         self.attempt = attempt
 
 
+class StoreUnavailable(ReplyNotSent):
+    """The store or the isolation could not be reached (Redis restarting, a network blip):
+    answered 503 like a reply not sent, so the platform delivers the update again."""
+
+    def __init__(self, channel: str, error: str) -> None:
+        Exception.__init__(
+            self,
+            f"{channel}: the store is unavailable ({error}); the platform will deliver the "
+            "update again — check PUTOKAZ_REDIS_URL and that Redis runs (putokaz doctor)",
+        )
+        self.channel = channel
+        self.attempt = 0
+
+
 class Conversations:
     """Flows, store, pseudonyms, clock and isolation: all a channel's updates go through."""
 
@@ -65,6 +81,7 @@ class Conversations:
         clock: Callable[[], float] = time.time,
         handoffs: Handoffs | None = None,
         isolation: Isolation | None = None,
+        metrics: Metrics | None = None,
     ) -> None:
         self.flows = flows
         self.store = store
@@ -72,9 +89,28 @@ class Conversations:
         self.clock = clock
         self.handoffs = handoffs if handoffs is not None else Handoffs()
         self.isolation = isolation if isolation is not None else MemoryIsolation()
+        self.metrics = metrics if metrics is not None else Metrics()
 
     async def run(self, channel: str, inbound: Inbound, outbox: Outbox) -> Result:
         """Act on one inbound value; raises ReplyNotSent when the platform should retry."""
+        try:
+            result = await self._run(channel, inbound, outbox)
+        except ReplyNotSent:
+            self.metrics.update(channel, "deferred")
+            raise
+        except UNAVAILABLE as error:
+            # Before the reply: nothing went out, the redelivery is answered. After it: the
+            # person may see it twice, which is the side a crash errs on too.
+            self.metrics.update(channel, "deferred")
+            log_event("store_unavailable", logging.WARNING, channel=channel, error=_name(error))
+            raise StoreUnavailable(channel, _name(error)) from None
+        if result.outcome is Outcome.DUPLICATE:
+            self.metrics.duplicate(channel)
+        else:
+            self.metrics.update(channel, result.outcome.value)
+        return result
+
+    async def _run(self, channel: str, inbound: Inbound, outbox: Outbox) -> Result:
         match inbound:
             case Turn():
                 return await self._turn(channel, inbound, outbox)
@@ -90,6 +126,7 @@ class Conversations:
 
     async def _turn(self, channel: str, turn: Turn, outbox: Outbox) -> Result:
         started = time.perf_counter()
+        flows = self.flows  # published content may be swapped in meanwhile; a turn keeps its own
         key = self.pseudonyms.key(channel, turn.platform_id)
         async with self.isolation.lock(key):
             # Inside the lock: a concurrent duplicate waits, then finds this one answered.
@@ -106,12 +143,12 @@ class Conversations:
             if isinstance(event, Start) and event.suggested:
                 # Channels pass what the device says (Accept-Language, language_code);
                 # the engine gets one of our codes or nothing.
-                suggested = suggest_language(event.suggested, self.flows.languages)
+                suggested = suggest_language(event.suggested, flows.languages)
                 event = replace(event, suggested=suggested)
             before = await self.store.get(key, now)
             if before is not None and _idle(before, now, turn.idle_limit):
                 before = None  # starts again as a new session; the save replaces the old one
-            after, reply = step(self.flows, before, event, StepContext(now, handoff_code()))
+            after, reply = step(flows, before, event, StepContext(now, handoff_code()))
             outcome = Outcome.ANSWERED
             try:
                 ids = await outbox.deliver(reply, before, now)
@@ -134,7 +171,7 @@ class Conversations:
                 ids, outcome = (), Outcome.GIVEN_UP
             if after is not None and ids:
                 after = after.with_messages(*ids)
-            node = public_node(self.flows, reply.node)
+            node = public_node(flows, reply.node)
             # The screen shown counts in the same write; a reply given up shows nothing.
             tally = (
                 Tally.of(now, reply.language, node)
@@ -144,13 +181,18 @@ class Conversations:
             await self.store.save(key, after, delivery, tally)
         if reply.handoff is not None:
             self.handoffs.post(reply.handoff, now)
+            self.metrics.handoff(channel)
+        if Effect.QUICK_EXIT in reply.effects:
+            self.metrics.quick_exit(channel)
+        seconds = time.perf_counter() - started
+        self.metrics.latency(channel, seconds)
         log_event(
             "reply",
             channel=channel,
             node=node,
             lang=reply.language,
             effect=",".join(e.value for e in reply.effects) or None,
-            ms=round((time.perf_counter() - started) * 1000, 2),
+            ms=round(seconds * 1000, 2),
         )
         return Result(outcome, reply, after is None)
 
@@ -172,3 +214,7 @@ class Conversations:
 
 def _idle(session: Session, now: float, limit: float | None) -> bool:
     return limit is not None and now - session.updated >= limit
+
+
+def _name(error: BaseException) -> str:
+    return type(error).__name__

@@ -5,12 +5,28 @@ Implementations keep no platform id, name or text; only what `Session` holds.
 
 from __future__ import annotations
 
+import sqlite3
 import time
 from dataclasses import dataclass
 from typing import Protocol
 
 from bot.engine.session import Session
 from bot.store.pseudonym import SessionKey
+
+
+def _unavailable() -> tuple[type[Exception], ...]:
+    errors: list[type[Exception]] = [OSError, TimeoutError, sqlite3.OperationalError]
+    try:
+        from redis.exceptions import ConnectionError as RedisConnectionError
+        from redis.exceptions import TimeoutError as RedisTimeoutError
+    except ImportError:
+        return tuple(errors)
+    return (*errors, RedisConnectionError, RedisTimeoutError)
+
+
+UNAVAILABLE = _unavailable()
+"""What a store or isolation raises when it cannot be reached right now (Redis restarting,
+SQLite busy): the update is worth delivering again."""
 
 DELIVERY_MEMORY = 7 * 24 * 3600
 """How long a delivery id is remembered (Telegram retries for about a day)."""

@@ -35,12 +35,17 @@ class Pseudonymizer:
         message = f"{channel}:{platform_id}".encode()
         return SessionKey(hmac.new(self._pepper, message, hashlib.sha256).hexdigest())
 
+    def fingerprint(self) -> str:
+        """Which pepper this is, for replicas to compare: an HMAC of a fixed text, from
+        which neither the pepper nor any key can be learnt that the keys do not give."""
+        return hmac.new(self._pepper, b"putokaz:pepper", hashlib.sha256).hexdigest()[:16]
+
 
 def load_pepper(data_dir: Path, given: str | None = None) -> bytes:
     """The pepper from PUTOKAZ_PEPPER, else `data_dir/pepper`, created 0600 on first use."""
     if given:
         return given.encode()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)  # doctor checks it is private
     path = data_dir / PEPPER_FILE
     if not path.exists():
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)

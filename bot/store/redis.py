@@ -14,6 +14,10 @@ from bot.store.base import DELIVERY_MEMORY, Delivery, Tally, expired
 from bot.store.pseudonym import SessionKey
 
 PREFIX = "putokaz:"
+POOL_SIZE = 32
+"""Connections to Redis per client; one event loop keeps few commands in flight at once."""
+POOL_WAIT = 10.0
+"""Seconds a command waits for a free connection before the update is deferred (503)."""
 
 # The whole answered update in one command, applied atomically: the session (or its
 # deletion) with its entry in the index that `count` and `purge` read, the delivery id
@@ -32,6 +36,10 @@ return 1
 """
 
 
+class PepperMismatch(RuntimeError):
+    """Another replica on this Redis uses another pepper: their session keys would differ."""
+
+
 def connect(url: str) -> Any:
     """A redis-py asyncio client for `url`, or an error that says how to install it."""
     try:
@@ -41,7 +49,12 @@ def connect(url: str) -> Any:
             "PUTOKAZ_REDIS_URL is set but the redis package is missing — "
             "pip install 'putokaz[redis]'"
         ) from None
-    return redis_asyncio.from_url(url)
+    # A bounded pool that makes a turn wait for a free connection: under a burst the default
+    # one opens connections until it refuses (MaxConnectionsError), failing the update.
+    pool = redis_asyncio.BlockingConnectionPool.from_url(
+        url, max_connections=POOL_SIZE, timeout=POOL_WAIT
+    )
+    return redis_asyncio.Redis.from_pool(pool)
 
 
 class RedisStore:
@@ -123,6 +136,19 @@ class RedisStore:
     async def tallies(self, day: str) -> dict[tuple[str, str], int]:
         raw = await self._redis.hgetall(self._tally(day))
         return {Tally.parse_field(f.decode()): int(n) for f, n in raw.items()}
+
+    async def claim_pepper(self, fingerprint: str) -> None:
+        """Record this replica's pepper fingerprint, or refuse to run beside another one."""
+        name = f"{self.prefix}pepper"
+        await self._redis.set(name, fingerprint, nx=True)
+        stored = await self._redis.get(name)
+        if stored is not None and stored.decode() != fingerprint:
+            raise PepperMismatch(
+                "PUTOKAZ_REDIS_URL is shared with a replica that uses another pepper, so the "
+                "same person would get another session on each replica — set the same "
+                "PUTOKAZ_PEPPER on every replica (after rotating it on all of them on purpose: "
+                f"redis-cli DEL {name})"
+            )
 
     async def close(self) -> None:
         await self._redis.aclose()

@@ -44,11 +44,17 @@ def _m004_tallies(db: sqlite_utils.Database) -> None:
     )
 
 
+def _m005_content_version(db: sqlite_utils.Database) -> None:
+    # One row: the number of the published flows and catalogs (bot/store/content_versions.py).
+    db["content_version"].create({"id": int, "number": int}, pk="id")  # type: ignore[union-attr]
+
+
 MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
     ("003_delivery_failures", _m003_delivery_failures),
     ("004_tallies", _m004_tallies),
+    ("005_content_version", _m005_content_version),
 )
 
 
@@ -68,24 +74,33 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
+def open_database(path: Path) -> sqlite_utils.Database:
+    """A connection to the store's file (created 0600), in WAL mode, migrated."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.exists():
+        # Like the pepper: only the service's user may read the sessions (SQLite gives
+        # the -wal and -shm files the database file's mode). Only while the file is new:
+        # closing any descriptor of an open database drops the POSIX locks of every
+        # connection this process has to it, and another process could then reset the WAL.
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(path, 0o600)
+    conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
+    db = sqlite_utils.Database(conn)
+    db.execute("pragma journal_mode=wal")
+    db.execute("pragma synchronous=NORMAL")
+    db.execute("pragma secure_delete=ON")
+    migrate(db)
+    return db
+
+
 class SQLiteStore:
     """Sessions and deliveries in one SQLite file; each answered update is one transaction."""
 
     def __init__(self, path: Path, ttl: float = 24 * 3600) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        # Like the pepper: only the service's user may read the sessions (SQLite gives the
-        # -wal and -shm files the database file's mode).
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
-        os.chmod(path, 0o600)
         self.path = path
         self.ttl = ttl
-        conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
-        self.db = sqlite_utils.Database(conn)
-        self.db.enable_wal()
-        self.db.execute("pragma synchronous=NORMAL")
-        self.db.execute("pragma secure_delete=ON")
-        migrate(self.db)
-        self._conn = conn
+        self.db = open_database(path)
+        self._conn: sqlite3.Connection = self.db.conn
 
     async def get(self, key: SessionKey, now: float) -> Session | None:
         row = self._conn.execute(
@@ -153,7 +168,7 @@ class SQLiteStore:
         self._conn.execute("delete from deliveries where seen < ?", (now - DELIVERY_MEMORY,))
         self._conn.execute("delete from delivery_failures where seen < ?", (now - DELIVERY_MEMORY,))
         self._conn.execute("pragma wal_checkpoint(TRUNCATE)")
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
     async def count(self) -> int:
         return int(self._conn.execute("select count(*) from sessions").fetchone()[0])

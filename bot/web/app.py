@@ -1,34 +1,46 @@
-"""`create_app(config)`: the aiohttp application, its shared state and lifecycles.
+"""`create_app(config, services)`: the aiohttp application, its shared state and lifecycles.
 
-Each channel adds its own routes; store, HTTP client and bots open and close in
-`cleanup_ctx` context managers.
+The service is built once; each channel's routes are bound to its own objects; the HTTP
+client, the channels' API clients and the store open and close in one `cleanup_ctx`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
-from bot.channels.webchat import routes as webchat
+from bot.channels.base import ChannelRoutes
+from bot.channels.webchat.routes import WebChatRoutes
 from bot.config import Config
 from bot.logs import configure_logging, log_event
 from bot.service.conversations import Conversations
-from bot.service.handoff import Handoffs, WebhookSink
-from bot.service.runtime import load_flows, open_isolation, open_store, pseudonymizer
-from bot.web.keys import CONFIG, CONVERSATIONS, HTTP
+from bot.service.handoff import WebhookSink
+from bot.service.reload import follow, reload_from_folders
+from bot.service.runtime import (
+    Services,
+    check_store,
+    conversations_for,
+    open_content_versions,
+)
+from bot.web import metrics
+from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
 from bot.web.listen import bind, browser_url
 from bot.web.unreadable import unreadable_requests
 
 MAX_BODY = 1024 * 1024
 PURGE_EVERY = 600.0
+HANDOFF_DRAIN_TIMEOUT = 10.0
+"""Seconds at shutdown for hand-offs still being posted to the hotline's sinks."""
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """`{"status": "ok", "nodes": N}` while the flows are loaded."""
     conversations = request.app[CONVERSATIONS]
     return web.json_response(
         {"status": "ok", "nodes": len(conversations.flows.nodes)},
@@ -36,27 +48,74 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
-def create_app(config: Config) -> web.Application:
+def create_app(config: Config, services: Services | None = None) -> web.Application:
+    """The whole web app; `services` hands in flows, store, clock or HTTP client (tests)."""
+    services = services or Services()
+    conversations = conversations_for(config, services)
     app = web.Application(
         client_max_size=MAX_BODY, middlewares=[security_headers, unreadable_requests]
     )
     app[CONFIG] = config
-    app.cleanup_ctx.append(_resources)
+    app[CONVERSATIONS] = conversations
+    stopping = app[STOPPING] = asyncio.Event()
+    app.on_shutdown.append(_stopping)
     app.router.add_get("/healthz", healthz)
-    webchat.add_routes(app)
+    metrics.add_routes(app)
+    channels: list[ChannelRoutes] = [WebChatRoutes(conversations, config)]
+    telegram = None
     if config.telegram_token:
-        from bot.channels.telegram.routes import add_routes as add_telegram_routes
+        from bot.channels.telegram.routes import TelegramRoutes
 
-        add_telegram_routes(app)
+        telegram = TelegramRoutes(conversations, config, stopping)
+        channels.append(telegram)
     if config.viber_token:
-        from bot.channels.viber.routes import add_routes as add_viber_routes
+        from bot.channels.viber.routes import ViberRoutes
 
-        add_viber_routes(app)
+        channels.append(ViberRoutes(conversations, config))
+    for channel in channels:
+        app.add_routes(channel.routes())
+
+    async def resources(app: web.Application) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            http = services.http
+            if http is None:
+                timeout = aiohttp.ClientTimeout(total=15)
+                http = await stack.enter_async_context(aiohttp.ClientSession(timeout=timeout))
+            app[HTTP] = http
+            if services.store is None:
+                stack.push_async_callback(conversations.store.close)
+            await check_store(conversations.store, conversations.pseudonyms)
+            if services.isolation is None:
+                stack.push_async_callback(conversations.isolation.close)
+            for channel in channels:
+                await stack.enter_async_context(channel.running(http))
+            stack.push_async_callback(_drain, conversations)  # before the clients close
+            # Both hand-off sinks are wired here, once every client they need is open.
+            if config.handoff_webhook:
+                conversations.handoffs.add(WebhookSink(config.handoff_webhook, http))
+            if telegram is not None and config.handoff_telegram_chat is not None:
+                from bot.channels.telegram.routes import StaffChatSink
+
+                sink = StaffChatSink(telegram.channel.api, config.handoff_telegram_chat)
+                conversations.handoffs.add(sink)
+            await stack.enter_async_context(_background(_purge_forever(conversations)))
+            # Published content reloads without a restart, on every replica.
+            versions = open_content_versions(config)
+            stack.push_async_callback(versions.close)
+            reload = reload_from_folders(config, conversations)
+            await stack.enter_async_context(_background(follow(versions, reload)))
+            flows = conversations.flows
+            log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
+            yield
+        log_event("stopped")
+
+    app.cleanup_ctx.append(resources)
     return app
 
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No sniffing, no referrer, no framing, on every response."""
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -64,31 +123,28 @@ async def security_headers(request: web.Request, handler: Handler) -> web.Stream
     return response
 
 
-async def _resources(app: web.Application) -> AsyncIterator[None]:
-    config = app[CONFIG]
-    flows = load_flows(config)
-    store = open_store(config)
-    isolation = open_isolation(config)
-    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
-    handoffs = Handoffs()
-    if config.handoff_webhook:
-        handoffs.add(WebhookSink(config.handoff_webhook, http))
-    app[HTTP] = http
-    app[CONVERSATIONS] = Conversations(
-        flows, store, pseudonymizer(config), handoffs=handoffs, isolation=isolation
-    )
-    purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
-    log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
+async def _stopping(app: web.Application) -> None:
+    """SIGTERM: the listening socket is closed; requests in flight are still being answered."""
+    log_event("stopping")
+    app[STOPPING].set()
+
+
+async def _drain(conversations: Conversations) -> None:
+    """Hand-offs still being posted get HANDOFF_DRAIN_TIMEOUT seconds at shutdown."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(conversations.handoffs.drain(), HANDOFF_DRAIN_TIMEOUT)
+
+
+@contextlib.asynccontextmanager
+async def _background(work: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run `work` while the app runs; cancel it at shutdown."""
+    task = asyncio.create_task(work)
     try:
         yield
     finally:
-        purger.cancel()
+        task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
-            await purger
-        await handoffs.drain()
-        await http.close()
-        await isolation.close()
-        await store.close()
+            await task
 
 
 async def _purge_forever(conversations: Conversations) -> None:
@@ -101,7 +157,7 @@ async def _purge_forever(conversations: Conversations) -> None:
 
 def run(config: Config, host: str | None = None, port: int | None = None) -> None:
     """Serve until interrupted (`putokaz serve`); raises PortInUse before starting anything."""
-    configure_logging(config.log_file)
+    configure_logging(config.log_file, log_format=config.log_format)
     sock = bind(host or config.host, port if port is not None else config.port)
     loop = _event_loop()
     bound_host, bound_port = sock.getsockname()[:2]
@@ -113,7 +169,16 @@ def run(config: Config, host: str | None = None, port: int | None = None) -> Non
         # aiohttp calls this once the app has started and the socket accepts requests.
         print(f"Putokaz is up: open {browser_url(bound_host, bound_port)}", flush=True)
 
-    web.run_app(create_app(config), sock=sock, print=ready, access_log=None, loop=loop)
+    # On SIGTERM aiohttp closes the listening socket, lets the requests in flight finish
+    # (cancelling what runs longer than shutdown_timeout), then runs the cleanups above.
+    web.run_app(
+        create_app(config),
+        sock=sock,
+        print=ready,
+        access_log=None,
+        loop=loop,
+        shutdown_timeout=config.shutdown_timeout,
+    )
 
 
 def _event_loop() -> asyncio.AbstractEventLoop:

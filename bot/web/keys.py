@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import aiohttp
 from aiohttp import web
 
@@ -11,3 +13,5 @@ from bot.service.conversations import Conversations
 CONFIG = web.AppKey("config", Config)
 CONVERSATIONS = web.AppKey("conversations", Conversations)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
+STOPPING = web.AppKey("stopping", asyncio.Event)
+"""Set when the server begins to shut down (SIGTERM): background loops stop taking work."""

@@ -26,7 +26,13 @@ def run() -> None:
     print(f"command: make bench ({' '.join(sys.argv)})\n")
     print("## Engine\n")
     print("\n".join(engine_bench.main()))
-    for name in ("telegram_bench", "viber_bench"):
+    for name in (
+        "telegram_bench",
+        "viber_bench",
+        "flowset_bench",
+        "metrics_bench",
+        "redis_bench",
+    ):
         try:
             module = __import__(f"tests.bench.{name}", fromlist=["main"])
         except ImportError:

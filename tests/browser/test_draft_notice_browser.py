@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from playwright.async_api import Browser, expect
+import pytest
+from playwright.async_api import BrowserContext, expect
 
 from bot.engine import Flows
 from bot.engine.model import MsgKey
-from tests.browser.conftest import PHONE
 from tests.support.server import ServerProcess
+
+# The browser is shared by the session, so its tests run on the session's event loop.
+pytestmark = pytest.mark.asyncio(loop_scope="session")
 
 
 def notice(flows: Flows, language: str) -> str:
@@ -19,13 +22,12 @@ def first_line(flows: Flows, language: str, key: str) -> str:
 
 
 async def test_a_draft_language_shows_its_notice_once(
-    browser: Browser, server: ServerProcess, flows: Flows
+    phone: BrowserContext, web: ServerProcess, flows: Flows
 ) -> None:
     assert flows.language("fr").status == "draft"  # type: ignore[union-attr]
     draft = notice(flows, "fr")
-    context = await browser.new_context(**PHONE)
-    page = await context.new_page()
-    await page.goto(f"{server.url}/?start=fr-rights")
+    page = await phone.new_page()
+    await page.goto(f"{web.url}/?start=fr-rights")
     body = page.locator("body")
     await expect(body).to_contain_text(first_line(flows, "fr", "rights.start.say"))
     await expect(body).to_contain_text(draft)
@@ -38,18 +40,15 @@ async def test_a_draft_language_shows_its_notice_once(
         await page.get_by_role("button", name=label, exact=True).last.click()
         await expect(body).to_contain_text(first_line(flows, "fr", screen))
         assert (await body.inner_text()).count(draft) <= 1, f"shown again on {node}"
-    await context.close()
 
 
 async def test_english_shows_no_draft_notice(
-    browser: Browser, server: ServerProcess, flows: Flows
+    phone: BrowserContext, web: ServerProcess, flows: Flows
 ) -> None:
-    context = await browser.new_context(**PHONE)
-    page = await context.new_page()
-    await page.goto(f"{server.url}/?start=en-rights")
+    page = await phone.new_page()
+    await page.goto(f"{web.url}/?start=en-rights")
     body = page.locator("body")
     await expect(body).to_contain_text(first_line(flows, "en", "rights.start.say"))
     await page.get_by_role("button", name="Legal help", exact=True).last.click()
     await expect(body).to_contain_text(first_line(flows, "en", "rights.legal.say"))
     assert notice(flows, "en") not in await body.inner_text()
-    await context.close()

@@ -8,8 +8,8 @@ import json
 from bot.channels.base import Turn
 from bot.channels.telegram.inbound import read_update
 from bot.channels.telegram.outbound import render_reply as telegram_reply
+from bot.channels.viber.inbound import message_event
 from bot.channels.viber.outbound import build_keyboard
-from bot.channels.viber.routes import message_event
 from bot.engine import Flows, StepContext, step
 from bot.engine.events import Choose, Start
 from bot.engine.reply import Reply

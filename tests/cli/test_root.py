@@ -86,11 +86,36 @@ def test_link_web_prints_an_opaque_code_kept_on_the_server(
     monkeypatch.setenv("PUTOKAZ_DATA", str(tmp_path))
     result = CliRunner().invoke(main, ["link", "web", "--lang", "fa", "--topic", "reflection"])
     assert result.exit_code == 0, result.output
-    url = result.output.strip()
+    url = result.output.strip().splitlines()[-1]  # after the warning about a local address
     assert url.startswith("http://127.0.0.1:8080/?s=")
     assert "fa" not in url.split("?s=")[1].lower()
     assert "reflection" not in url
     code = url.split("?s=")[1]
     assert WebLinks(tmp_path).find(code) == WebLink("fa", "reflection")
     again = CliRunner().invoke(main, ["link", "web", "--lang", "fa", "--topic", "reflection"])
-    assert again.output.strip() == url, "the same link keeps its code"
+    assert again.output.strip().splitlines()[-1] == url, "the same link keeps its code"
+
+
+@pytest.mark.parametrize(("path", "command"), ALL, ids=[p for p, _ in ALL])
+def test_every_option_has_help(path: str, command: click.Command) -> None:
+    for param in command.params:
+        if isinstance(param, click.Option):
+            assert param.help, f"putokaz {path} {param.opts[0]} has no help"
+
+
+GROUPS = [("", main), *((f"{p} ", c) for p, c in ALL if isinstance(c, click.Group))]
+
+
+@pytest.mark.parametrize(
+    ("prefix", "group"), GROUPS, ids=[p.strip() or "putokaz" for p, _ in GROUPS]
+)
+def test_help_lists_each_command_with_its_whole_first_sentence(
+    prefix: str, group: click.Group
+) -> None:
+    result = CliRunner().invoke(main, [*prefix.split(), "--help"], env={"COLUMNS": "60"})
+    assert result.exit_code == 0
+    listed = " ".join(result.output.split("Commands:", 1)[1].split())
+    assert "..." not in listed
+    for name, command in group.commands.items():
+        sentence = command.get_short_help_str(limit=10_000)
+        assert f"{name} {sentence}" in listed, f"putokaz {prefix}--help cuts {name}'s description"

@@ -102,3 +102,27 @@ def test_docs_content_shows_each_screens_sources_and_the_date_it_was_checked(
             f"docs/CONTENT.md: the sources of {node.id} differ from flows/ — copy `source:`"
         )
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", cells[3]), f"{node.id}: no check date"
+
+
+@pytest.mark.parametrize(
+    ("language", "text", "word"),
+    [
+        ("ru", "Если вас эксплуатировали, прочитайте это.", "эксплуатировали"),
+        ("fr", "Si vous avez été victime de la traite, lisez ceci.", "victime"),
+        ("sr-Latn", "Ako ste žrtva, pročitajte ovo.", "žrtva"),
+    ],
+)
+def test_a_discreet_word_on_a_linked_start_is_caught_in_any_language(
+    flows: Flows, language: str, text: str, word: str
+) -> None:
+    from dataclasses import replace
+
+    from bot.engine.lint import lint
+    from bot.engine.model import MsgKey, Text
+
+    key = MsgKey("work.start.say")
+    table = {**flows.texts[language], key: Text(text)}
+    changed = replace(flows, texts={**flows.texts, language: table})
+    found = [p.message for p in lint(changed) if f'"{key}" in {language}' in p.message]
+    assert found, f"the discreet-word lint missed {word!r} in {language} on work.start"
+    assert f'says "{word}' in found[0]

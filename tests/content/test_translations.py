@@ -31,38 +31,10 @@ def test_all_fourteen_languages_are_offered(flows: Flows) -> None:
     }
 
 
-# Languages whose re-draft after the rewrite of issue 11 has not landed yet: their
-# changed and new strings show in English with the fallback notice meanwhile.
-# Emptied as each batch lands; every other language must be complete.
-REDRAFT_PENDING = {
-    "sr-Latn",
-    "sr-Cyrl",
-    "ar",
-    "fa",
-    "ps",
-    "ur",
-    "hi",
-    "vi",
-    "zh-Hans",
-    "tr",
-    "fr",
-    "uk",
-    "ru",
-}
-
-
 def test_every_string_is_translated_in_every_language(flows: Flows) -> None:
     for language, table in flows.texts.items():
-        if language in REDRAFT_PENDING:
-            continue
         gaps = [key for key, text in table.items() if text.fallback]
         assert gaps == [], f"{language} falls back to English for {gaps[:5]}"
-
-
-def test_a_language_still_pending_its_redraft_has_gaps(flows: Flows) -> None:
-    """Take a language off REDRAFT_PENDING once its re-draft has landed."""
-    for language in REDRAFT_PENDING:
-        assert any(t.fallback for t in flows.texts[language].values()), language
 
 
 def test_no_translation_claims_a_review_it_did_not_have() -> None:

@@ -164,7 +164,8 @@ ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 class Call:
     """One request: canonical method, decoded params, time.monotonic() of arrival, HTTP status.
 
-    The status is 0 while the request is still being answered (e.g. a waiting long poll).
+    The status is 0 while the request is still being answered (e.g. a waiting long poll),
+    and stays 0 for one that was never answered (a dropped connection, a client that hung up).
     """
 
     method: str
@@ -223,6 +224,26 @@ class Fault:
         return True
 
 
+@dataclass(slots=True)
+class Trouble:
+    """A seeded share of calls whose connection is dropped, or answered only after `seconds`."""
+
+    hang: float | None
+    """None: close the connection unanswered; else wait this long first."""
+    times: int | None
+    ratio: float | None
+    rng: random.Random
+
+    def fires(self) -> bool:
+        if self.times is not None and self.times <= 0:
+            return False
+        if self.ratio is not None and self.rng.random() >= self.ratio:
+            return False
+        if self.times is not None:
+            self.times -= 1
+        return True
+
+
 class FakeTelegramAPI(LocalServer):
     """The Bot API for one bot token: `async with FakeTelegramAPI() as fake` or `run_in_thread()`.
 
@@ -264,6 +285,7 @@ class FakeTelegramAPI(LocalServer):
         self._wake = asyncio.Event()
         self._faults: dict[str | None, list[Fault]] = {}
         self._delays: dict[str | None, float] = {}
+        self._troubles: dict[str | None, list[Trouble]] = {}
         self._runner: web.BaseRunner | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._loop_thread = 0
@@ -361,13 +383,44 @@ class FakeTelegramAPI(LocalServer):
         key = self._method_key(method)
         self._in_loop(lambda: self._delays.update({key: seconds}))
 
+    def drop(
+        self,
+        method: str | None,
+        *,
+        times: int | None = None,
+        ratio: float | None = None,
+        seed: int = 0,
+    ) -> None:
+        """Close the connection of `method` calls (a share, or `times`) without an answer,
+        before the call has any effect: the client sees a dropped connection."""
+        self._add_trouble(method, Trouble(None, times, ratio, random.Random(seed)))
+
+    def hang(
+        self,
+        method: str | None,
+        seconds: float,
+        *,
+        times: int | None = None,
+        ratio: float | None = None,
+        seed: int = 0,
+    ) -> None:
+        """Wait `seconds` before answering a share (or `times`) of `method` calls; a client
+        that gives up first (a timeout) finds the call had no effect, as Telegram does when
+        a request never got through."""
+        self._add_trouble(method, Trouble(seconds, times, ratio, random.Random(seed)))
+
+    def _add_trouble(self, method: str | None, trouble: Trouble) -> None:
+        key = self._method_key(method)
+        self._in_loop(lambda: self._troubles.setdefault(key, []).append(trouble))
+
     def reset_faults(self) -> None:
-        """Remove every injected error and delay."""
+        """Remove every injected error, delay, drop and hang."""
         self._in_loop(self._reset_faults)
 
     def _reset_faults(self) -> None:
         self._faults.clear()
         self._delays.clear()
+        self._troubles.clear()
 
     def calls_to(self, method: str) -> list[Call]:
         """Recorded calls of one method (case-insensitive, as Telegram treats method names)."""
@@ -416,6 +469,13 @@ class FakeTelegramAPI(LocalServer):
             return _error_response(error)
         call = Call(known[0] if known else name, params, time.monotonic())
         self.calls.append(call)
+        trouble = self._trouble(known[0]) if known and self._troubles else None
+        if trouble is not None:
+            if trouble.hang is None:
+                return _hang_up(request)
+            await asyncio.sleep(trouble.hang)
+            if request.transport is None or request.transport.is_closing():
+                return _hang_up(request)  # the client gave up: nothing happened
         try:
             result = await self._answer(token, known, params)
         except ApiError as error:
@@ -441,6 +501,13 @@ class FakeTelegramAPI(LocalServer):
         if asyncio.iscoroutine(result):
             result = await result
         return result
+
+    def _trouble(self, method: str) -> Trouble | None:
+        for key in (method, None):
+            for trouble in self._troubles.get(key, ()):
+                if trouble.fires():
+                    return trouble
+        return None
 
     def _raise_fault(self, method: str) -> None:
         for key in (method, None):
@@ -631,6 +698,10 @@ class FakeTelegramAPI(LocalServer):
         if self.webhook:
             info["max_connections"] = self.webhook["max_connections"]
             info["ip_address"] = self.webhook["ip_address"]
+            # Set by a test, as Telegram reports a delivery that failed (kept until the next).
+            for key in ("last_error_date", "last_error_message"):
+                if key in self.webhook:
+                    info[key] = self.webhook[key]
         if self._allowed_updates != DEFAULT_ALLOWED_UPDATES:
             info["allowed_updates"] = sorted(self._allowed_updates)
         return info
@@ -713,6 +784,13 @@ class FakeTelegramAPI(LocalServer):
 
 async def _run(action: Callable[[], T]) -> T:
     return action()
+
+
+def _hang_up(request: web.BaseRequest) -> web.Response:
+    """Close the connection unanswered (aiohttp writes nothing to a closed transport)."""
+    if request.transport is not None:
+        request.transport.abort()
+    return web.Response(status=499)
 
 
 def _route(path: str) -> tuple[str, str] | None:

@@ -509,3 +509,65 @@ def test_every_fixture_file_is_listed_and_carries_the_planted_identifiers() -> N
     for name in FIXTURE_TYPES:
         raw = (FIXTURES / f"{name}.json").read_text()
         assert all(value in raw for value in PLANTED), name
+
+
+@pytest.mark.asyncio
+async def test_a_dropped_call_gets_no_answer_and_sends_nothing(fake: FakeTelegramAPI) -> None:
+    fake.drop("sendMessage", times=1)
+    url = f"{fake.base_url}{TOKEN}/sendMessage"
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(aiohttp.ClientConnectionError):
+            async with session.post(url, json={"chat_id": CHAT, "text": "lost"}) as response:
+                await response.read()
+        assert (await post(fake, "sendMessage", json={"chat_id": CHAT, "text": "kept"}))[0] == 200
+
+    assert fake.sent_texts(CHAT) == ["kept"]
+    assert [call.status for call in fake.calls_to("sendMessage")] == [0, 200]
+
+
+@pytest.mark.asyncio
+async def test_a_call_the_client_gave_up_on_has_no_effect(fake: FakeTelegramAPI) -> None:
+    fake.hang("sendMessage", 0.5, times=1)
+    url = f"{fake.base_url}{TOKEN}/sendMessage"
+    async with aiohttp.ClientSession() as session:
+        with pytest.raises(asyncio.TimeoutError):
+            async with session.post(
+                url,
+                json={"chat_id": CHAT, "text": "timed out"},
+                timeout=aiohttp.ClientTimeout(total=0.1),
+            ) as response:
+                await response.read()
+        await asyncio.sleep(0.6)
+        assert (await post(fake, "sendMessage", json={"chat_id": CHAT, "text": "kept"}))[0] == 200
+
+    assert fake.sent_texts(CHAT) == ["kept"]
+
+
+@pytest.mark.asyncio
+async def test_a_hung_call_that_is_waited_for_is_answered(fake: FakeTelegramAPI) -> None:
+    fake.hang("sendMessage", 0.2, times=1)
+    started = time.monotonic()
+    status, _, _ = await post(fake, "sendMessage", json={"chat_id": CHAT, "text": "slow"})
+
+    assert status == 200
+    assert time.monotonic() - started >= 0.2
+    assert fake.sent_texts(CHAT) == ["slow"]
+
+
+@pytest.mark.asyncio
+async def test_drops_on_a_share_of_calls_are_seeded(fake: FakeTelegramAPI) -> None:
+    async def outcomes() -> list[bool]:
+        fake.reset_faults()
+        fake.drop("getMe", ratio=0.5, seed=3)
+        got = []
+        for _ in range(12):
+            try:
+                got.append((await post(fake, "getMe"))[0] == 200)
+            except aiohttp.ClientConnectionError:
+                got.append(False)
+        return got
+
+    first, second = await outcomes(), await outcomes()
+
+    assert first == second
+    assert set(first) == {True, False}

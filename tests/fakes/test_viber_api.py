@@ -3,6 +3,7 @@ The fake is only useful if it answers like Viber, so its rules are pinned here."
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -379,3 +380,32 @@ def test_message_fixtures_are_text_as_viber_sends_keyboard_replies():
     }
     started = load_fixture("conversation_started")
     assert (started["context"], started["subscribed"]) == ("fa-reflection", False)
+
+
+async def test_a_dropped_call_gets_no_answer_and_sends_nothing(fake, http):
+    fake.drop("send_message", times=1)
+    with pytest.raises(aiohttp.ClientConnectionError):
+        await call(http, fake, "send_message", text_message(text="lost"))
+    assert (await call(http, fake, "send_message", text_message(text="kept")))[1]["status"] == 0
+
+    assert fake.sent_texts() == ["kept"]
+
+
+async def test_a_call_the_client_gave_up_on_has_no_effect(fake, http):
+    fake.hang("send_message", 0.5, times=1)
+    with pytest.raises(asyncio.TimeoutError):
+        async with asyncio.timeout(0.1):
+            await call(http, fake, "send_message", text_message(text="timed out"))
+    await asyncio.sleep(0.6)
+    assert (await call(http, fake, "send_message", text_message(text="kept")))[1]["status"] == 0
+
+    assert fake.sent_texts() == ["kept"]
+
+
+async def test_a_hung_call_that_is_waited_for_is_answered(fake, http):
+    fake.hang("send_message", 0.2, times=1)
+    started = time.monotonic()
+
+    assert (await call(http, fake, "send_message", text_message(text="slow")))[1]["status"] == 0
+    assert time.monotonic() - started >= 0.2
+    assert fake.sent_texts() == ["slow"]

@@ -164,6 +164,26 @@ class _Fault:
         return True
 
 
+@dataclass
+class _Trouble:
+    """A seeded share of calls whose connection is dropped, or answered only after `hang` s."""
+
+    method: str | None
+    hang: float | None
+    times: int | None
+    ratio: float | None
+    rng: random.Random
+
+    def fires(self, method: str) -> bool:
+        if self.method not in (None, method) or self.times == 0:
+            return False
+        if self.ratio is not None and self.rng.random() >= self.ratio:
+            return False
+        if self.times is not None:
+            self.times -= 1
+        return True
+
+
 def status_body(status: int, message: str | None = None) -> dict[str, Any]:
     """The JSON Viber answers with for a status code."""
     if message is None:
@@ -341,6 +361,7 @@ class FakeViberAPI(LocalServer):
         self.port = 0
         self._faults: list[_Fault] = []
         self._delays: dict[str | None, float] = {}
+        self._troubles: list[_Trouble] = []
         self._next_token = FIRST_MESSAGE_TOKEN
         self._lock = threading.Lock()
         self._runner: web.AppRunner | None = None
@@ -398,11 +419,41 @@ class FakeViberAPI(LocalServer):
         with self._lock:
             self._delays[_method(path)] = seconds
 
+    def drop(
+        self,
+        path: str | None,
+        *,
+        times: int | None = None,
+        ratio: float | None = None,
+        seed: int = 0,
+    ) -> None:
+        """Close the connection of matching calls (a share, or `times`) without an answer,
+        before the call has any effect: the client sees a dropped connection."""
+        trouble = _Trouble(_method(path), None, times, ratio, random.Random(seed))
+        with self._lock:
+            self._troubles.append(trouble)
+
+    def hang(
+        self,
+        path: str | None,
+        seconds: float,
+        *,
+        times: int | None = None,
+        ratio: float | None = None,
+        seed: int = 0,
+    ) -> None:
+        """Wait `seconds` before answering a share (or `times`) of matching calls; a client
+        that gives up first (a timeout) finds the call had no effect."""
+        trouble = _Trouble(_method(path), seconds, times, ratio, random.Random(seed))
+        with self._lock:
+            self._troubles.append(trouble)
+
     def reset_faults(self) -> None:
-        """Forget every fail() and delay()."""
+        """Forget every fail(), delay(), drop() and hang()."""
         with self._lock:
             self._faults.clear()
             self._delays.clear()
+            self._troubles.clear()
 
     def sends(self) -> list[Call]:
         """send_message calls that Viber would have accepted, oldest first."""
@@ -443,6 +494,14 @@ class FakeViberAPI(LocalServer):
         pause = self._delay_for(method)
         if pause:
             await asyncio.sleep(pause)
+        trouble = self._trouble_for(method)
+        if trouble is not None:
+            if trouble.hang is not None:
+                await asyncio.sleep(trouble.hang)
+            if trouble.hang is None or request.transport is None or request.transport.is_closing():
+                if request.transport is not None:
+                    request.transport.abort()
+                return web.Response(status=499)  # never written: the connection is gone
         http_status, reply = await self._answer(method, raw, request.headers)
         headers = dict(request.headers)
         call = Call(request.path, _parse(raw) or {}, headers, arrived, reply, http_status)
@@ -475,6 +534,10 @@ class FakeViberAPI(LocalServer):
     def _fault_for(self, method: str) -> _Fault | None:
         with self._lock:
             return next((fault for fault in self._faults if fault.fires(method)), None)
+
+    def _trouble_for(self, method: str) -> _Trouble | None:
+        with self._lock:
+            return next((t for t in self._troubles if t.fires(method)), None)
 
     def _delay_for(self, method: str) -> float:
         with self._lock:

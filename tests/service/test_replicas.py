@@ -4,7 +4,7 @@ are applied one at a time across them, and a duplicate is answered once."""
 from __future__ import annotations
 
 import asyncio
-import os
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -13,12 +13,13 @@ import pytest
 from bot.channels.base import Outcome, Turn
 from bot.engine import Flows
 from bot.engine.events import Choose, Exit, Start
-from bot.service.conversations import Conversations
+from bot.service.conversations import Conversations, ReplyNotSent, StoreUnavailable
 from bot.store.pseudonym import Pseudonymizer
 from bot.store.redis import RedisStore
 from bot.store.redis_isolation import RedisIsolation
 from tests.fakes.outbox import RecordingOutbox
 from tests.support.redis_server import RedisServer
+from tests.support.server import free_port
 
 CHANNEL = "telegram"
 PERSON = 4343
@@ -36,7 +37,7 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServ
 async def replicas(
     flows: Flows, redis_server: RedisServer, tmp_path: Path
 ) -> AsyncIterator[list[Conversations]]:
-    prefix = f"p{os.getpid()}{id(tmp_path)}:"
+    prefix = f"p{uuid.uuid4().hex}:"
     made = [
         Conversations(
             flows,
@@ -90,3 +91,20 @@ async def test_copies_of_one_delivery_on_both_replicas_are_answered_once(
         [Outcome.ANSWERED] + [Outcome.DUPLICATE] * 5
     )
     assert sum(len(box.replies) for box in outboxes) == 1
+
+
+async def test_an_unreachable_redis_defers_the_update_for_redelivery(flows: Flows) -> None:
+    nowhere = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
+    service = Conversations(
+        flows,
+        RedisStore(nowhere),
+        Pseudonymizer(PEPPER),
+        isolation=RedisIsolation(nowhere),
+    )
+    outbox = RecordingOutbox()
+    with pytest.raises(StoreUnavailable, match="the store is unavailable") as raised:
+        await service.run(CHANNEL, Turn(PERSON, Start("en"), "1"), outbox)
+    assert isinstance(raised.value, ReplyNotSent), "channels answer it 503, as Telegram retries"
+    assert outbox.replies == []
+    await service.isolation.close()
+    await service.store.close()

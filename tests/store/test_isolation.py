@@ -4,7 +4,7 @@ only Redis promises: ordering across replicas, and a dead replica's lock expires
 from __future__ import annotations
 
 import asyncio
-import os
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -20,7 +20,7 @@ GUARD = 30.0
 
 
 def prefix() -> str:
-    return f"i{os.getpid()}{id(object())}:"
+    return f"i{uuid.uuid4().hex}:"
 
 
 @pytest.fixture(params=["memory", "redis"])

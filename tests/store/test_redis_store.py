@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-import os
+import asyncio
+import uuid
 from collections.abc import AsyncIterator
 
 import pytest
@@ -11,8 +12,8 @@ import pytest
 from bot.engine.model import NodeId
 from bot.engine.session import Session
 from bot.store.base import Delivery, Tally
-from bot.store.pseudonym import SessionKey
-from bot.store.redis import RedisStore
+from bot.store.pseudonym import Pseudonymizer, SessionKey
+from bot.store.redis import PepperMismatch, RedisStore
 from tests.support.redis_server import RedisServer
 
 NOW = 1_800_000_000.0
@@ -22,7 +23,7 @@ KEY = SessionKey("d" * 64)
 
 @pytest.fixture
 async def store(redis_server: RedisServer) -> AsyncIterator[RedisStore]:
-    made = RedisStore(redis_server.url, ttl=TTL, prefix=f"r{os.getpid()}{id(object())}:")
+    made = RedisStore(redis_server.url, ttl=TTL, prefix=f"r{uuid.uuid4().hex}:")
     yield made
     await made.close()
 
@@ -79,3 +80,23 @@ async def test_a_deleted_session_leaves_the_count(store: RedisStore) -> None:
     assert await store.count() == 1
     await store.save(KEY, None, Delivery("telegram", "2", NOW))
     assert await store.count() == 0
+
+
+async def test_a_replica_with_another_pepper_is_refused(redis_server: RedisServer) -> None:
+    prefix = f"pp{uuid.uuid4().hex}:"
+    first, second, third = (RedisStore(redis_server.url, prefix=prefix) for _ in range(3))
+    await first.claim_pepper(Pseudonymizer(b"a" * 32).fingerprint())
+    await second.claim_pepper(Pseudonymizer(b"a" * 32).fingerprint())  # the same: fine
+    with pytest.raises(PepperMismatch, match="set the same PUTOKAZ_PEPPER on every replica"):
+        await third.claim_pepper(Pseudonymizer(b"b" * 32).fingerprint())
+    for store in (first, second, third):
+        await store.close()
+
+
+async def test_a_burst_of_concurrent_turns_waits_for_a_connection_instead_of_failing(
+    store: RedisStore,
+) -> None:
+    keys = [SessionKey(f"{number:064x}") for number in range(600)]
+    await asyncio.gather(*(store.save(key, session()) for key in keys))
+    found = await asyncio.gather(*(store.get(key, NOW) for key in keys))
+    assert found == [session()] * len(keys)

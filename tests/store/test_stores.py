@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -29,7 +30,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
         made = SQLiteStore(tmp_path / "s.db", ttl=TTL)
     else:
         server = request.getfixturevalue("redis_server")
-        made = RedisStore(server.url, ttl=TTL, prefix=f"t{os.getpid()}{id(tmp_path)}:")
+        made = RedisStore(server.url, ttl=TTL, prefix=f"t{uuid.uuid4().hex}:")
     yield made
     await made.close()  # type: ignore[attr-defined]
 
@@ -197,3 +198,42 @@ def test_an_existing_sqlite_file_is_made_private_too(tmp_path: Path) -> None:
     (tmp_path / "putokaz.db").touch(mode=0o644)
     SQLiteStore(tmp_path / "putokaz.db", ttl=TTL).db.conn.close()
     assert stat.S_IMODE((tmp_path / "putokaz.db").stat().st_mode) == 0o600
+
+
+async def test_a_new_data_folder_is_private(tmp_path: Path) -> None:
+    from bot.store.sqlite import SQLiteStore
+
+    store = SQLiteStore(tmp_path / "by-store" / "putokaz.db")
+    await store.close()
+    load_pepper(tmp_path / "by-pepper")
+    for data in (tmp_path / "by-store", tmp_path / "by-pepper"):
+        assert stat.S_IMODE(data.stat().st_mode) == 0o700
+
+
+async def test_opening_the_file_again_in_the_process_keeps_writes_visible_to_others(
+    tmp_path: Path,
+) -> None:
+    """Closing any descriptor of an open SQLite file drops this process's POSIX locks on it;
+    another process (here the sqlite3 shell) must still see every write afterwards."""
+    import subprocess
+
+    from bot.store.content_versions import SQLiteContentVersions
+
+    path = tmp_path / "putokaz.db"
+
+    def rows() -> str:
+        shell = ["sqlite3", str(path), "select count(*) from sessions"]
+        return subprocess.run(shell, capture_output=True, text=True, check=True).stdout.strip()
+
+    store = SQLiteStore(path, ttl=TTL)
+    await store.save(KEY, session())
+    assert rows() == "1"
+    versions = SQLiteContentVersions(path)
+    again = SQLiteStore(path, ttl=TTL)
+    await again.close()
+    await store.save(KEY, None)
+    assert rows() == "0"
+    await store.save(SessionKey("f" * 64), session())
+    assert rows() == "1"
+    await versions.close()
+    await store.close()

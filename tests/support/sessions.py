@@ -16,3 +16,9 @@ def session_rows(data_dir: Path, channel: str, platform_id: str | int | None = N
         key = Pseudonymizer(load_pepper(data_dir)).key(channel, platform_id).value
         query = "select count(*) from sessions where key = ?"
         return int(db.execute(query, (key,)).fetchone()[0])
+
+
+def integrity(data_dir: Path) -> str:
+    """SQLite's verdict on the server's database file ("ok" when nothing is corrupt)."""
+    with sqlite3.connect(data_dir / "putokaz.db") as db:
+        return "\n".join(row[0] for row in db.execute("pragma integrity_check"))

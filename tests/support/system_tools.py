@@ -22,6 +22,9 @@ TOOLS = {
     "redis-server": Tool("redis-server", "redis-server"),
     "msgfmt": Tool("msgfmt", "gettext"),
     "zbarimg": Tool("zbarimg", "zbar-tools"),
+    "caddy": Tool("caddy", "caddy"),
+    "openssl": Tool("openssl", "openssl"),
+    "systemd-analyze": Tool("systemd-analyze", "systemd"),
 }
 
 

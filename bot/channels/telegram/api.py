@@ -27,12 +27,16 @@ from telegram.error import (
     NetworkError,
     RetryAfter,
     TelegramError,
+    TimedOut,
 )
 from telegram.request import BaseRequest
 
+from bot.channels.retry import RetryPolicy, Transient
+from bot.channels.retry import with_retries as retried
 from bot.channels.telegram.outbound import Outgoing
 from bot.channels.telegram.request import AiohttpRequest
 from bot.logs import log_event
+from bot.metrics import Metrics
 
 T = TypeVar("T")
 
@@ -68,11 +72,13 @@ class RawBot(Bot):
         return await self._post(endpoint, data, read_timeout=read_timeout)
 
 
-def make_requests(http: aiohttp.ClientSession | None) -> tuple[BaseRequest, BaseRequest]:
+def make_requests(
+    http: aiohttp.ClientSession | None, metrics: Metrics | None = None
+) -> tuple[BaseRequest, BaseRequest]:
     """Requests for calls and for long polling, both on the one pooled aiohttp client."""
     return (
-        AiohttpRequest(http, read_timeout=10.0),
-        AiohttpRequest(http, read_timeout=POLL_TIMEOUT + 10),
+        AiohttpRequest(http, read_timeout=10.0, metrics=metrics),
+        AiohttpRequest(http, read_timeout=POLL_TIMEOUT + 10, metrics=metrics),
     )
 
 
@@ -88,41 +94,32 @@ async def with_retries(
     *,
     backoff: float = 0.5,
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    metrics: Metrics | None = None,
 ) -> T:
     """Run `call`, retrying 429 after `retry_after` and 5xx/timeouts with backoff."""
-    failures = 0
-    limited = 0
-    while True:
-        try:
-            return await call()
-        except RetryAfter as error:
-            limited += 1
-            if limited >= RATE_LIMITED_TRIES:
-                log_event("telegram_gave_up", method=method, reason="rate_limited", attempt=limited)
-                raise
-            wait = retry_after_seconds(error)
-            log_event(
-                "telegram_retry", method=method, reason="rate_limited", wait=wait, attempt=limited
-            )
-            await sleep(wait)
-        except (BadRequest, Forbidden, InvalidToken, Conflict, ChatMigrated):
-            raise
-        except NetworkError as error:  # 5xx, timeouts, connection errors
-            failures += 1
-            if failures >= TRIES:
-                log_event(
-                    "telegram_gave_up", method=method, error=type(error).__name__, attempt=failures
-                )
-                raise
-            wait = backoff * 2 ** (failures - 1)
-            log_event(
-                "telegram_retry",
-                method=method,
-                error=type(error).__name__,
-                wait=wait,
-                attempt=failures,
-            )
-            await sleep(wait)
+    policy = RetryPolicy(TRIES, RATE_LIMITED_TRIES, backoff)
+    return await retried(
+        "telegram", method, call, transient, policy=policy, sleep=sleep, metrics=metrics
+    )
+
+
+def transient(error: Exception) -> Transient | None:
+    """Which Bot API failures a later try may get past: 429, 5xx, timeouts, the network."""
+    if isinstance(error, RetryAfter):
+        return Transient("rate_limited", {"reason": "rate_limited"}, retry_after_seconds(error))
+    if isinstance(error, BadRequest | Forbidden | InvalidToken | Conflict | ChatMigrated):
+        return None
+    if isinstance(error, NetworkError):  # 5xx, timeouts, connection errors
+        return Transient(_retry_reason(error), {"error": type(error).__name__})
+    return None
+
+
+def _retry_reason(error: NetworkError) -> str:
+    if isinstance(error, TimedOut):
+        return "timeout"
+    if error.message.startswith("aiohttp."):  # AiohttpRequest: no connection
+        return "network"
+    return "server_error"
 
 
 class TelegramAPI:
@@ -134,15 +131,19 @@ class TelegramAPI:
         base_url: str,
         http: aiohttp.ClientSession | None = None,
         backoff: float = 0.5,
+        metrics: Metrics | None = None,
     ) -> None:
-        self.requests = make_requests(http)
+        self.metrics = metrics
+        self.requests = make_requests(http, metrics)
         calls, polls = self.requests
         self.bot = RawBot(token, base_url=base_url, request=calls, get_updates_request=polls)
         self.backoff = backoff
 
     async def _call(self, method: str, data: dict[str, Any]) -> Any:
         """One Bot API call with the retry policy; its raw JSON result."""
-        return await with_retries(method, lambda: self.bot.raw(method, data), backoff=self.backoff)
+        return await with_retries(
+            method, lambda: self.bot.raw(method, data), backoff=self.backoff, metrics=self.metrics
+        )
 
     async def send(self, chat_id: int, out: Outgoing) -> int:
         """Send one message as plain text (any script survives); its message id."""

@@ -54,6 +54,7 @@ class TelegramChannel:
         answer = await answer_tap(self.api, update.callback_id, webhook)
         if isinstance(inbound, Group):
             if inbound.chat_id == self.staff_chat:
+                self.conversations.metrics.update(CHANNEL, "ignored")
                 log_event("telegram_ignored", channel=CHANNEL, reason="staff_chat")
                 return answer
             await self._leave(inbound)

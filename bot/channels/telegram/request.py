@@ -15,6 +15,8 @@ import aiohttp
 from telegram.error import NetworkError, TelegramError, TimedOut
 from telegram.request import BaseRequest, RequestData
 
+from bot.metrics import Metrics
+
 JSON_HEADERS = {"Content-Type": "application/json", "User-Agent": BaseRequest.USER_AGENT}
 
 
@@ -27,7 +29,9 @@ class AiohttpRequest(BaseRequest):
         *,
         read_timeout: float = 10.0,
         connect_timeout: float = 5.0,
+        metrics: Metrics | None = None,
     ) -> None:
+        self._metrics = metrics
         self._session = session
         self._owns_session = session is None
         self._read_timeout = read_timeout
@@ -69,13 +73,24 @@ class AiohttpRequest(BaseRequest):
             async with self._session.request(
                 method, url, data=body, headers=JSON_HEADERS, timeout=timeout
             ) as response:
-                return response.status, await response.read()
+                status, raw = response.status, await response.read()
         except TimeoutError as error:
+            self._count(url, "timeout")
             raise TimedOut from error
         except asyncio.TimeoutError as error:  # noqa: UP041 -- aiohttp may raise either
+            self._count(url, "timeout")
             raise TimedOut from error
         except aiohttp.ClientError as error:
+            self._count(url, "network")
             raise NetworkError(f"aiohttp.{type(error).__name__}") from error
+        if status >= 300:
+            self._count(url, status)
+        return status, raw
+
+    def _count(self, url: str, status: int | str) -> None:
+        if self._metrics is not None:
+            # The method is the URL's last segment; the token before it never leaves here.
+            self._metrics.platform_error("telegram", url.rpartition("/")[2], status)
 
     @staticmethod
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
