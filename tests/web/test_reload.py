@@ -1,8 +1,8 @@
 """Published content reaches every replica without a restart: `putokaz reload` on one
 bumps the number in the store, and the others serve the new text within a second.
 
-(The staff area's publish will bump the same number; until it lands, the flows folder
-is what is published.)
+While no staff member has published, a changed flows folder becomes the next version at
+the reload (the staff area's publish bumps the same number: tests/admin).
 """
 
 from __future__ import annotations
