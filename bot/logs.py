@@ -37,6 +37,7 @@ ALLOWED_FIELDS = frozenset(
         "languages",
         "effect",
         "error",
+        "version",
         "source",
     }
 )

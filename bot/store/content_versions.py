@@ -2,7 +2,7 @@
 every replica so it reloads. Memory, SQLite (polled) and Redis (pub/sub notice + check).
 
 The number says only *that* content changed; what to load is the publisher's business
-(the flows folder today, the staff area's published version when it lands).
+(the staff area's newest version in staff.db, bot/admin/content.py `LiveFlows.reload`).
 """
 
 from __future__ import annotations
