@@ -44,10 +44,17 @@ class Config:
     log_format: str = "text"
     metrics_token: str | None = None
     shutdown_timeout: int = 20
+    staff_idle: int = 30 * 60
+    """Seconds without a request after which a staff session at /admin ends."""
 
     @property
     def database(self) -> Path:
         return self.data_dir / "putokaz.db"
+
+    @property
+    def staff_database(self) -> Path:
+        """Flow versions, staff accounts and the audit log (never a person's data)."""
+        return self.data_dir / "staff.db"
 
 
 def read_dotenv(path: Path) -> dict[str, str]:
@@ -120,7 +127,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         host=get("PUTOKAZ_HOST") or "127.0.0.1",
         port=_int(env, "PUTOKAZ_PORT", 8080, 0, 65535),
         session_ttl=_int(env, "PUTOKAZ_SESSION_TTL", 24 * 3600, 60, 30 * 24 * 3600),
-        web_idle=_int(env, "PUTOKAZ_WEB_IDLE", 30 * 60, 10, 30 * 24 * 3600),
+        web_idle=_int(env, "PUTOKAZ_WEB_IDLE", 30 * 60, 1, 30 * 24 * 3600),
         pepper=get("PUTOKAZ_PEPPER"),
         telegram_token=get("PUTOKAZ_TELEGRAM_TOKEN"),
         telegram_secret=get("PUTOKAZ_TELEGRAM_SECRET"),
@@ -136,4 +143,5 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         log_format=log_format,
         metrics_token=get("PUTOKAZ_METRICS_TOKEN"),
         shutdown_timeout=_int(env, "PUTOKAZ_SHUTDOWN_TIMEOUT", 20, 1, 600),
+        staff_idle=_int(env, "PUTOKAZ_STAFF_IDLE", 30 * 60, 60, 24 * 3600),
     )

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import click
 
+from bot.admin.cli import admin, flows
 from bot.cli.config import cli_config
 from bot.cli.doctor import doctor
 from bot.cli.group import Group
@@ -198,5 +199,5 @@ def diagram(only: str | None) -> None:
     click.echo(mermaid(flows, only), nl=False)
 
 
-for group in (doctor, i18n, telegram, viber):
+for group in (doctor, i18n, telegram, viber, admin, flows):
     main.add_command(group)

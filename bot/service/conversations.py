@@ -29,6 +29,7 @@ from bot.channels.base import (
 )
 from bot.engine import Flows, Session, StepContext, step
 from bot.engine.events import Start
+from bot.engine.relocate import relocate
 from bot.engine.reply import Effect
 from bot.engine.step import public_node
 from bot.i18n.suggest import suggest_language
@@ -139,13 +140,16 @@ class Conversations:
             delivery = (
                 None if turn.delivery_id is None else Delivery(channel, turn.delivery_id, now)
             )
+            # One read: a publish swaps `self.flows` whole, and this turn keeps the set it
+            # started with.
+            flows = self.flows
             event = turn.event
             if isinstance(event, Start) and event.suggested:
                 # Channels pass what the device says (Accept-Language, language_code);
                 # the engine gets one of our codes or nothing.
                 suggested = suggest_language(event.suggested, flows.languages)
                 event = replace(event, suggested=suggested)
-            before = await self.store.get(key, now)
+            before = relocate(flows, await self.store.get(key, now))
             if before is not None and _idle(before, now, turn.idle_limit):
                 before = None  # starts again as a new session; the save replaces the old one
             after, reply = step(flows, before, event, StepContext(now, handoff_code()))

@@ -7,19 +7,16 @@ CHECK_EVERY seconds, which also catches up a replica that missed a notice.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 
-from bot.config import Config
 from bot.logs import log_event
-from bot.service.conversations import Conversations
-from bot.service.runtime import load_flows
 from bot.store.content_versions import ContentVersions
 
 CHECK_EVERY = 5.0
 
 Reload = Callable[[int], Awaitable[None]]
-"""What to do for a new number: load the published content and swap it in."""
+"""What to do for a new number: load the published content and swap it in (the staff
+area's `LiveFlows.reload`: the newest version in staff.db, with the catalogs as they are)."""
 
 
 async def follow(versions: ContentVersions, reload: Reload, every: float = CHECK_EVERY) -> None:
@@ -40,17 +37,3 @@ async def follow(versions: ContentVersions, reload: Reload, every: float = CHECK
             # Keep speaking the loaded content rather than stop; the log says why.
             log_event("flows_reload_failed", count=number, error=type(error).__name__)
         known = number
-
-
-def reload_from_folders(config: Config, conversations: Conversations) -> Reload:
-    """Reload `config.flows_dir` and the catalogs, then swap them in with one assignment:
-    a turn in progress keeps the flows it started with."""
-
-    async def reload(number: int) -> None:
-        started = time.perf_counter()
-        flows = await asyncio.to_thread(load_flows, config)
-        conversations.flows = flows
-        took = round((time.perf_counter() - started) * 1000, 1)
-        log_event("flows_reloaded", count=number, nodes=len(flows.nodes), ms=took)
-
-    return reload

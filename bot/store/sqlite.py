@@ -49,7 +49,9 @@ def _m005_content_version(db: sqlite_utils.Database) -> None:
     db["content_version"].create({"id": int, "number": int}, pk="id")  # type: ignore[union-attr]
 
 
-MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
+Migrations = tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...]
+
+MIGRATIONS: Migrations = (
     ("001_sessions", _m001_sessions),
     ("002_deliveries", _m002_deliveries),
     ("003_delivery_failures", _m003_delivery_failures),
@@ -58,13 +60,13 @@ MIGRATIONS: tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...] = (
 )
 
 
-def migrate(db: sqlite_utils.Database) -> list[str]:
+def migrate(db: sqlite_utils.Database, migrations: Migrations = MIGRATIONS) -> list[str]:
     """Apply the migrations not yet recorded, each in its own transaction."""
     if "migrations" not in db.table_names():
         db["migrations"].create({"name": str, "applied": str}, pk="name")  # type: ignore[union-attr]
     done = {row["name"] for row in db["migrations"].rows}
     applied = []
-    for name, migration in MIGRATIONS:
+    for name, migration in migrations:
         if name in done:
             continue
         with db.conn:
@@ -74,8 +76,9 @@ def migrate(db: sqlite_utils.Database) -> list[str]:
     return applied
 
 
-def open_database(path: Path) -> sqlite_utils.Database:
-    """A connection to the store's file (created 0600), in WAL mode, migrated."""
+def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite_utils.Database:
+    """A connection to a database file (created 0600), in WAL mode, migrated: the
+    sessions' file, or the staff area's with its own `migrations`."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     if not path.exists():
         # Like the pepper: only the service's user may read the sessions (SQLite gives
@@ -89,7 +92,8 @@ def open_database(path: Path) -> sqlite_utils.Database:
     db.execute("pragma journal_mode=wal")
     db.execute("pragma synchronous=NORMAL")
     db.execute("pragma secure_delete=ON")
-    migrate(db)
+    db.execute("pragma busy_timeout=5000")
+    migrate(db, migrations)
     return db
 
 

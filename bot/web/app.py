@@ -8,20 +8,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import time
 from collections.abc import AsyncIterator, Coroutine
+from dataclasses import replace
 from typing import Any
 
 import aiohttp
 from aiohttp import web
 from aiohttp.typedefs import Handler
 
+from bot.admin.app import add_admin
+from bot.admin.content import LiveFlows, published_flows
+from bot.admin.database import open_staff
+from bot.admin.keys import CONTENT_VERSIONS, LIVE, STAFF_DATA, AdminSettings
 from bot.channels.base import ChannelRoutes
 from bot.channels.webchat.routes import WebChatRoutes
 from bot.config import Config
 from bot.logs import configure_logging, log_event
 from bot.service.conversations import Conversations
 from bot.service.handoff import WebhookSink
-from bot.service.reload import follow, reload_from_folders
+from bot.service.reload import follow
 from bot.service.runtime import (
     Services,
     check_store,
@@ -51,12 +57,28 @@ async def healthz(request: web.Request) -> web.Response:
 def create_app(config: Config, services: Services | None = None) -> web.Application:
     """The whole web app; `services` hands in flows, store, clock or HTTP client (tests)."""
     services = services or Services()
+    # What the bot says is the newest version in staff.db (flows/ seeds a new installation);
+    # flows handed in (tests) are spoken until the first publish.
+    staff = open_staff(config)
+    if services.flows is None:
+        flows, number = published_flows(
+            staff.versions, config.flows_dir, config.locales_dir, time.time()
+        )
+        services = replace(services, flows=flows)
+    else:
+        number = staff.versions.latest_number()
     conversations = conversations_for(config, services)
+    versions = open_content_versions(config)
     app = web.Application(
         client_max_size=MAX_BODY, middlewares=[security_headers, unreadable_requests]
     )
     app[CONFIG] = config
     app[CONVERSATIONS] = conversations
+    app[STAFF_DATA] = staff
+    app[LIVE] = LiveFlows(
+        conversations, staff.versions, config.locales_dir, number, config.flows_dir
+    )
+    app[CONTENT_VERSIONS] = versions
     stopping = app[STOPPING] = asyncio.Event()
     app.on_shutdown.append(_stopping)
     app.router.add_get("/healthz", healthz)
@@ -74,9 +96,19 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
         channels.append(ViberRoutes(conversations, config))
     for channel in channels:
         app.add_routes(channel.routes())
+    add_admin(
+        app,
+        AdminSettings(
+            flows_dir=config.flows_dir,
+            locales_dir=config.locales_dir,
+            secure_cookies=config.public_url is not None,
+            staff_idle=config.staff_idle,
+        ),
+    )
 
     async def resources(app: web.Application) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
+            stack.callback(staff.close)
             http = services.http
             if http is None:
                 timeout = aiohttp.ClientTimeout(total=15)
@@ -100,9 +132,8 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
                 conversations.handoffs.add(sink)
             await stack.enter_async_context(_background(_purge_forever(conversations)))
             # Published content reloads without a restart, on every replica.
-            versions = open_content_versions(config)
             stack.push_async_callback(versions.close)
-            reload = reload_from_folders(config, conversations)
+            reload = app[LIVE].reload
             await stack.enter_async_context(_background(follow(versions, reload)))
             flows = conversations.flows
             log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))

@@ -221,3 +221,55 @@ def test_english_and_reviewed_languages_never_show_the_draft_notice(flows: Flows
     )
     _, french = go(reviewed, None, Start("fr-rights"))
     assert draft_notice(reviewed, "fr") not in french.notices
+
+
+def test_a_screen_shown_again_is_the_same_reply_and_copies_of_the_flows_do_not_share_it(
+    flows: Flows,
+) -> None:
+    _, first = step(flows, None, Start("en"), StepContext(0.0))
+    _, again = step(flows, None, Start("en"), StepContext(1.0))
+    assert again == first
+    assert flows.rendered, "the reply was kept for the next turn"
+
+    texts = {key: dict(table) for key, table in flows.texts.items()}
+    copied = replace(flows, texts=texts)
+    assert copied.rendered == {}
+    _, from_copy = step(copied, None, Start("en"), StepContext(0.0))
+    assert from_copy == first
+
+
+def test_a_handoff_screen_is_composed_for_each_session(flows: Flows) -> None:
+    hotline = flows.navigation.hotline
+    replies = [
+        go(flows, at(flows, "rights.legal"), Choose("hotline"), code=code)[1]
+        for code in ("K7F3", "M4NP")
+    ]
+
+    assert [(r.node, r.code) for r in replies] == [(hotline, "K7F3"), (hotline, "M4NP")]
+    texts = ["".join(m.text for m in r.messages) for r in replies]
+    assert "K7F3" in texts[0]
+    assert "M4NP" in texts[1]
+    assert (hotline, "en") not in flows.rendered
+
+
+def test_selfcheck_back_goes_to_the_previous_question(flows: Flows) -> None:
+    session, start = go(flows, None, Start("en-selfcheck"))
+    session, q1 = go(flows, session, Choose("begin", start.node, start.screen))
+    session, q2 = go(flows, session, Choose("yes", q1.node, q1.screen))
+    session, q3 = go(flows, session, Choose("no", q2.node, q2.screen))
+    assert (q2.node, q3.node) == ("selfcheck.q2_yes", "selfcheck.q3_yes")
+    assert q3.previous == "selfcheck.q2_yes", "the page is told where Back leads"
+    session, back = go(flows, session, Choose("back", q3.node, q3.screen, q3.previous))
+    assert back.node == "selfcheck.q2_yes"
+    assert session is not None
+    assert session.node == "selfcheck.start", "the question is still not stored"
+    session, back = go(flows, session, Choose("back", back.node, back.screen, q2.previous))
+    assert back.node == "selfcheck.q1"
+
+
+def test_selfcheck_back_ignores_a_previous_that_does_not_lead_here(flows: Flows) -> None:
+    session, start = go(flows, None, Start("en-selfcheck"))
+    session, q1 = go(flows, session, Choose("begin", start.node, start.screen))
+    session, q2 = go(flows, session, Choose("no", q1.node, q1.screen))
+    _, back = go(flows, session, Choose("back", q2.node, q2.screen, "selfcheck.q4"))
+    assert back.node == "selfcheck.start"

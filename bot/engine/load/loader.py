@@ -25,7 +25,7 @@ from bot.engine.model import (
 from bot.engine.problems import FlowError, Problem, did_you_mean
 from bot.engine.texts import PLACEHOLDER, compile_source_texts, index_options
 
-__all__ = ["FORMAT_VERSION", "FlowError", "load", "load_dir"]
+__all__ = ["FORMAT_VERSION", "FlowError", "load", "load_dir", "load_texts"]
 
 FORMAT_VERSION = 1
 RUNTIME_PLACEHOLDERS = frozenset({"handoff_code"})
@@ -44,6 +44,22 @@ def load(paths: Iterable[str | os.PathLike[str]]) -> Flows:
     draft = Draft()
     for path in paths:
         _load_file(draft, Path(path))
+    return _finish(draft)
+
+
+def load_texts(files: Mapping[str, str], folder: str = "flows") -> Flows:
+    """Like `load`, from file texts by name (`{"reflection.yaml": "..."}`), as the staff
+    area holds them; problems name `folder/NAME:LINE` as `putokaz check` does."""
+    draft = Draft()
+    for name in sorted(files):
+        before = len(draft.problems)
+        _parse_text(draft, f"{folder}/{name}", Path(name).stem, files[name])
+        if len(draft.problems) > before:
+            draft.broken_flows.add(Path(name).stem)
+    return _finish(draft)
+
+
+def _finish(draft: Draft) -> Flows:
     if draft.navigation is None:
         draft.problems.append(
             Problem(

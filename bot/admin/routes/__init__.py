@@ -1,0 +1,7 @@
+"""One module per page of the staff area, each with `add_routes(app)`."""
+
+from __future__ import annotations
+
+from bot.admin.routes import audit, draft, files, flows, history, login, nodes, preview
+
+ROUTE_MODULES = (login, flows, nodes, files, draft, preview, history, audit)
