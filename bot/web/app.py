@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 import aiohttp
 from aiohttp import web
@@ -18,6 +18,7 @@ from aiohttp.typedefs import Handler
 from bot.admin.app import add_admin
 from bot.admin.content import LiveFlows, published_flows
 from bot.admin.database import open_staff
+from bot.admin.desk import DeskCodes, DeskSink
 from bot.admin.keys import CONTENT_VERSIONS, LIVE, STAFF_DATA, AdminSettings
 from bot.channels.webchat import routes as webchat
 from bot.config import Config
@@ -52,7 +53,8 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
-def create_app(config: Config) -> web.Application:
+def create_app(config: Config, clock: Callable[[], float] = time.time) -> web.Application:
+    """The bot's app; `clock` is the staff area's (tests fix it to see codes expire)."""
     app = web.Application(
         client_max_size=MAX_BODY, middlewares=[security_headers, unreadable_requests]
     )
@@ -70,6 +72,12 @@ def create_app(config: Config) -> web.Application:
             locales_dir=config.locales_dir,
             secure_cookies=config.public_url is not None,
             staff_idle=config.staff_idle,
+            clock=clock,
+            data_dir=config.data_dir,
+            public_url=config.public_url,
+            telegram_username=config.telegram_username,
+            viber_uri=config.viber_uri,
+            code_days=config.handoff_code_days,
         ),
     )
     if config.telegram_token:
@@ -113,6 +121,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     handoffs = Handoffs()
     if config.handoff_webhook:
         handoffs.add(WebhookSink(config.handoff_webhook, http))
+    handoffs.add(DeskSink(DeskCodes(staff.conn)))
     app[HTTP] = http
     app[CONVERSATIONS] = Conversations(
         flows,

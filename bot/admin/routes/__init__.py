@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.admin.routes import (
     audit,
+    desk,
     draft,
     files,
     flows,
@@ -14,4 +15,4 @@ from bot.admin.routes import (
     translations,
 )
 
-ROUTE_MODULES = (login, flows, nodes, files, draft, preview, history, audit, translations)
+ROUTE_MODULES = (login, flows, nodes, files, draft, preview, history, audit, translations, desk)
