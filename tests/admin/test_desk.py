@@ -94,7 +94,8 @@ async def test_the_operator_finds_the_code_shown_on_telegram_and_it_expires(
         assert status == 200
         row = re.search(f'<tr data-code="{code}">(.*?)</tr>', page)
         assert row, page
-        assert "fa" in row.group(1) and "reflection" in row.group(1)
+        assert "fa" in row.group(1)
+        assert "reflection" in row.group(1)
         assert str(PERSON) not in page
 
     async with staff_app(config, now + 7 * DAY + 120) as client:
