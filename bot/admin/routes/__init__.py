@@ -12,7 +12,20 @@ from bot.admin.routes import (
     login,
     nodes,
     preview,
+    stats,
     translations,
 )
 
-ROUTE_MODULES = (login, flows, nodes, files, draft, preview, history, audit, translations, desk)
+ROUTE_MODULES = (
+    login,
+    flows,
+    nodes,
+    files,
+    draft,
+    preview,
+    history,
+    audit,
+    translations,
+    desk,
+    stats,
+)
