@@ -10,7 +10,8 @@ import pytest
 
 from bot.config import PROJECT_ROOT, load_config
 from bot.engine import Flows
-from bot.service.runtime import load_flows
+from bot.service.runtime import Services, load_flows
+from tests.support.app_server import AppServer
 from tests.support.server import ServerProcess
 
 FLOWS_DIR = PROJECT_ROOT / "flows"
@@ -38,4 +39,11 @@ async def http() -> AsyncIterator[aiohttp.ClientSession]:
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
     """`putokaz serve` as a process with its own data folder and log file."""
     with ServerProcess(tmp_path / "data") as running:
+        yield running
+
+
+@pytest.fixture
+def app_server(tmp_path: Path, flows: Flows) -> Iterator[AppServer]:
+    """The same web app in this process (the session's flows, SQLite in its own folder)."""
+    with AppServer(tmp_path / "data", services=Services(flows=flows)) as running:
         yield running

@@ -7,9 +7,13 @@ calls through its `Outbox`; the service (`Conversations.run`) does everything be
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+
+import aiohttp
+from aiohttp import web
 
 from bot.engine.events import Event
 from bot.engine.reply import Reply
@@ -117,3 +121,16 @@ class Result:
     outcome: Outcome
     reply: Reply | None = None
     ended: bool = False
+
+
+class ChannelRoutes(Protocol):
+    """What a channel gives the web app: routes bound to its own objects, and what it
+    opens (API clients, a poller) while the app runs, on the app's one HTTP client."""
+
+    def routes(self) -> list[web.RouteDef]:
+        """The channel's routes; none when its settings do not allow any."""
+        ...
+
+    def running(self, http: aiohttp.ClientSession) -> AbstractAsyncContextManager[None]:
+        """Open the channel's clients for the app's lifetime."""
+        ...

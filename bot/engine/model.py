@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import NewType
 
 NodeId = NewType("NodeId", str)
@@ -85,6 +86,13 @@ class Navigation:
     footer: tuple[Option, ...]
     notices: Mapping[str, MsgKey]
     location: Location | None = None
+
+    @cached_property
+    def not_topics(self) -> frozenset[str]:
+        """Flows the hotline is not told about as topics seen: where Start, Menu, the
+        hotline, the quick exit and Forget lead (welcome, safety and hotline in flows/)."""
+        targets = (self.start, self.menu, self.hotline, self.exited, self.forgotten)
+        return frozenset(target.split(".", 1)[0] for target in targets)
 
 
 @dataclass(frozen=True)

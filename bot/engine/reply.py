@@ -32,6 +32,10 @@ class Effect(StrEnum):
     HANDOFF = "handoff"  # a new hand-off code was shown: tell staff (see Reply.handoff)
 
 
+NO_CODE = "----"
+"""What a screen's {code} shows where no hand-off code was drawn (previews, other screens)."""
+
+
 @dataclass(frozen=True)
 class Handoff:
     """What the hotline may learn: a random code, the language and topics seen."""

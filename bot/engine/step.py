@@ -30,17 +30,15 @@ from bot.engine.model import (
     OptionId,
 )
 from bot.engine.payload import parse_payload
-from bot.engine.reply import Button, Effect, Handoff, Message, Reply
+from bot.engine.reply import NO_CODE, Button, Effect, Handoff, Message, Reply
 from bot.engine.session import BACK_STACK_LIMIT, SCREEN_MODULO, TOPIC_LIMIT, Session
 from bot.engine.texts import isolate
-
-NEUTRAL_FLOWS = frozenset({"welcome", "safety"})
 
 
 @dataclass(frozen=True)
 class StepContext:
     now: float
-    handoff_code: str = "----"
+    handoff_code: str = NO_CODE
 
 
 DRAFT_NOTICE = "draft"
@@ -110,7 +108,7 @@ def _step(
     raise TypeError(f"step() got {event!r}, which is not an engine event")
 
 
-def render(flows: Flows, node_id: NodeId, language: str | None, code: str = "----") -> Reply:
+def render(flows: Flows, node_id: NodeId, language: str | None, code: str = NO_CODE) -> Reply:
     """The reply showing `node_id` in `language` (tests and previews use this)."""
     return _render(flows, flows.node(node_id), language or SOURCE_LANGUAGE, code, ())
 
@@ -232,8 +230,7 @@ def _go(
             back = (*back, previous)[-BACK_STACK_LIMIT:]  # type: ignore[assignment]
     topics = session.topics
     flow = target.split(".", 1)[0]
-    hotline_flow = flows.navigation.hotline.split(".", 1)[0]
-    if flow not in NEUTRAL_FLOWS and flow != hotline_flow and flow not in topics:
+    if flow not in flows.navigation.not_topics and flow not in topics:
         topics = (*topics, flow)[-TOPIC_LIMIT:]
     screen = (session.screen + 1) % SCREEN_MODULO
     moved = replace(session, node=target, back=back, topics=topics, screen=screen)
@@ -250,7 +247,7 @@ def _show(
     node = flows.node(node_id)
     session = replace(session, node=node_id if node.remember else _anchor(flows, node))
     language = session.language or SOURCE_LANGUAGE
-    code, new_code = "----", False
+    code, new_code = NO_CODE, False
     if node.handoff:
         # One code per session: a second visit shows the same code and tells staff nothing.
         new_code = session.handoff_code is None
@@ -282,7 +279,7 @@ def _anchor(flows: Flows, node: Node) -> NodeId:
 
 def _ending(flows: Flows, session: Session, node_id: NodeId, effects: tuple[Effect, ...]) -> Reply:
     language = session.language or SOURCE_LANGUAGE
-    reply = _render(flows, flows.node(node_id), language, "----", ())
+    reply = _render(flows, flows.node(node_id), language, NO_CODE, ())
     return replace(reply, effects=effects)
 
 

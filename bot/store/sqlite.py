@@ -106,7 +106,7 @@ def open_database(path: Path, migrations: Migrations = MIGRATIONS) -> sqlite_uti
     os.chmod(path, 0o600)
     conn = sqlite3.connect(str(path), isolation_level=None, check_same_thread=False)
     db = sqlite_utils.Database(conn)
-    db.enable_wal()
+    db.execute("pragma journal_mode=wal")
     db.execute("pragma synchronous=NORMAL")
     db.execute("pragma secure_delete=ON")
     db.execute("pragma busy_timeout=5000")
@@ -121,7 +121,7 @@ class SQLiteStore:
         self.path = path
         self.ttl = ttl
         self.db = open_database(path)
-        self._conn = self.db.conn
+        self._conn: sqlite3.Connection = self.db.conn
 
     async def get(self, key: SessionKey, now: float) -> Session | None:
         row = self._conn.execute(
@@ -190,7 +190,7 @@ class SQLiteStore:
         self._conn.execute("delete from deliveries where seen < ?", (now - DELIVERY_MEMORY,))
         self._conn.execute("delete from delivery_failures where seen < ?", (now - DELIVERY_MEMORY,))
         self._conn.execute("pragma wal_checkpoint(TRUNCATE)")
-        return cursor.rowcount
+        return int(cursor.rowcount)
 
     async def count(self) -> int:
         return int(self._conn.execute("select count(*) from sessions").fetchone()[0])

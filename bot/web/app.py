@@ -1,7 +1,7 @@
-"""`create_app(config)`: the aiohttp application, its shared state and lifecycles.
+"""`create_app(config, services)`: the aiohttp application, its shared state and lifecycles.
 
-Each channel adds its own routes; store, HTTP client and bots open and close in
-`cleanup_ctx` context managers.
+The service is built once; each channel's routes are bound to its own objects; the HTTP
+client, the channels' API clients and the store open and close in one `cleanup_ctx`.
 """
 
 from __future__ import annotations
@@ -9,7 +9,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Coroutine
+from dataclasses import replace
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -20,19 +22,18 @@ from bot.admin.content import LiveFlows, published_flows
 from bot.admin.database import open_staff
 from bot.admin.desk import DeskCodes, DeskSink
 from bot.admin.keys import CONTENT_VERSIONS, LIVE, STAFF_DATA, AdminSettings
-from bot.channels.webchat import routes as webchat
+from bot.channels.base import ChannelRoutes
+from bot.channels.webchat.routes import WebChatRoutes
 from bot.config import Config
 from bot.logs import configure_logging, log_event
-from bot.metrics import Metrics
 from bot.service.conversations import Conversations
-from bot.service.handoff import Handoffs, WebhookSink
+from bot.service.handoff import WebhookSink
 from bot.service.reload import follow
 from bot.service.runtime import (
+    Services,
     check_store,
+    conversations_for,
     open_content_versions,
-    open_isolation,
-    open_store,
-    pseudonymizer,
 )
 from bot.web import metrics
 from bot.web.keys import CONFIG, CONVERSATIONS, HTTP, STOPPING
@@ -46,6 +47,7 @@ HANDOFF_DRAIN_TIMEOUT = 10.0
 
 
 async def healthz(request: web.Request) -> web.Response:
+    """`{"status": "ok", "nodes": N}` while the flows are loaded."""
     conversations = request.app[CONVERSATIONS]
     return web.json_response(
         {"status": "ok", "nodes": len(conversations.flows.nodes)},
@@ -53,18 +55,46 @@ async def healthz(request: web.Request) -> web.Response:
     )
 
 
-def create_app(config: Config, clock: Callable[[], float] = time.time) -> web.Application:
-    """The bot's app; `clock` is the staff area's (tests fix it to see codes expire)."""
+def create_app(config: Config, services: Services | None = None) -> web.Application:
+    """The whole web app; `services` hands in flows, store, clock or HTTP client (tests)."""
+    services = services or Services()
+    # What the bot says is the newest version in staff.db (flows/ seeds a new installation);
+    # flows handed in (tests) are spoken until the first publish.
+    staff = open_staff(config)
+    if services.flows is None:
+        flows, number = published_flows(
+            staff.versions, config.flows_dir, config.locales_dir, time.time()
+        )
+        services = replace(services, flows=flows)
+    else:
+        number = staff.versions.latest_number()
+    conversations = conversations_for(config, services)
+    versions = open_content_versions(config)
     app = web.Application(
         client_max_size=MAX_BODY, middlewares=[security_headers, unreadable_requests]
     )
     app[CONFIG] = config
-    app[STOPPING] = asyncio.Event()
+    app[CONVERSATIONS] = conversations
+    app[STAFF_DATA] = staff
+    app[LIVE] = LiveFlows(conversations, staff.versions, config.locales_dir, number, config.flows_dir)
+    app[CONTENT_VERSIONS] = versions
+    stopping = app[STOPPING] = asyncio.Event()
     app.on_shutdown.append(_stopping)
-    app.cleanup_ctx.append(_resources)
     app.router.add_get("/healthz", healthz)
     metrics.add_routes(app)
-    webchat.add_routes(app)
+    channels: list[ChannelRoutes] = [WebChatRoutes(conversations, config)]
+    telegram = None
+    if config.telegram_token:
+        from bot.channels.telegram.routes import TelegramRoutes
+
+        telegram = TelegramRoutes(conversations, config, stopping)
+        channels.append(telegram)
+    if config.viber_token:
+        from bot.channels.viber.routes import ViberRoutes
+
+        channels.append(ViberRoutes(conversations, config))
+    for channel in channels:
+        app.add_routes(channel.routes())
     add_admin(
         app,
         AdminSettings(
@@ -72,7 +102,7 @@ def create_app(config: Config, clock: Callable[[], float] = time.time) -> web.Ap
             locales_dir=config.locales_dir,
             secure_cookies=config.public_url is not None,
             staff_idle=config.staff_idle,
-            clock=clock,
+            clock=services.clock or time.time,
             data_dir=config.data_dir,
             public_url=config.public_url,
             telegram_username=config.telegram_username,
@@ -80,19 +110,50 @@ def create_app(config: Config, clock: Callable[[], float] = time.time) -> web.Ap
             code_days=config.handoff_code_days,
         ),
     )
-    if config.telegram_token:
-        from bot.channels.telegram.routes import add_routes as add_telegram_routes
 
-        add_telegram_routes(app)
-    if config.viber_token:
-        from bot.channels.viber.routes import add_routes as add_viber_routes
+    async def resources(app: web.Application) -> AsyncIterator[None]:
+        async with contextlib.AsyncExitStack() as stack:
+            stack.callback(staff.close)
+            http = services.http
+            if http is None:
+                timeout = aiohttp.ClientTimeout(total=15)
+                http = await stack.enter_async_context(aiohttp.ClientSession(timeout=timeout))
+            app[HTTP] = http
+            if services.store is None:
+                stack.push_async_callback(conversations.store.close)
+            await check_store(conversations.store, conversations.pseudonyms)
+            if services.isolation is None:
+                stack.push_async_callback(conversations.isolation.close)
+            for channel in channels:
+                await stack.enter_async_context(channel.running(http))
+            stack.push_async_callback(_drain, conversations)  # before the clients close
+            # Both hand-off sinks are wired here, once every client they need is open.
+            if config.handoff_webhook:
+                conversations.handoffs.add(WebhookSink(config.handoff_webhook, http))
+            if telegram is not None and config.handoff_telegram_chat is not None:
+                from bot.channels.telegram.routes import StaffChatSink
 
-        add_viber_routes(app)
+                sink = StaffChatSink(telegram.channel.api, config.handoff_telegram_chat)
+                conversations.handoffs.add(sink)
+            # The hotline's desk keeps the same document for its look-up page.
+            conversations.handoffs.add(DeskSink(DeskCodes(staff.conn)))
+            await stack.enter_async_context(_background(_purge_forever(conversations)))
+            # Published content reloads without a restart, on every replica.
+            stack.push_async_callback(versions.close)
+            reload = app[LIVE].reload
+            await stack.enter_async_context(_background(follow(versions, reload)))
+            flows = conversations.flows
+            log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
+            yield
+        log_event("stopped")
+
+    app.cleanup_ctx.append(resources)
     return app
 
 
 @web.middleware
 async def security_headers(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """No sniffing, no referrer, no framing, on every response."""
     response = await handler(request)
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("Referrer-Policy", "no-referrer")
@@ -106,54 +167,22 @@ async def _stopping(app: web.Application) -> None:
     app[STOPPING].set()
 
 
-async def _resources(app: web.Application) -> AsyncIterator[None]:
-    config = app[CONFIG]
-    # The published version in staff.db (flows/ seeds a new installation).
-    staff = open_staff(config)
-    flows, number = published_flows(
-        staff.versions, config.flows_dir, config.locales_dir, time.time()
-    )
-    store = open_store(config)
-    pseudonyms = pseudonymizer(config)
-    await check_store(store, pseudonyms)
-    isolation = open_isolation(config)
-    http = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=15))
-    handoffs = Handoffs()
-    if config.handoff_webhook:
-        handoffs.add(WebhookSink(config.handoff_webhook, http))
-    handoffs.add(DeskSink(DeskCodes(staff.conn)))
-    app[HTTP] = http
-    app[CONVERSATIONS] = Conversations(
-        flows,
-        store,
-        pseudonyms,
-        handoffs=handoffs,
-        isolation=isolation,
-        metrics=Metrics(),
-    )
-    purger = asyncio.create_task(_purge_forever(app[CONVERSATIONS]))
-    versions = open_content_versions(config)
-    live = LiveFlows(
-        app[CONVERSATIONS], staff.versions, config.locales_dir, number, config.flows_dir
-    )
-    app[STAFF_DATA], app[LIVE], app[CONTENT_VERSIONS] = staff, live, versions
-    follower = asyncio.create_task(follow(versions, live.reload))
-    log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))
+async def _drain(conversations: Conversations) -> None:
+    """Hand-offs still being posted get HANDOFF_DRAIN_TIMEOUT seconds at shutdown."""
+    with contextlib.suppress(TimeoutError):
+        await asyncio.wait_for(conversations.handoffs.drain(), HANDOFF_DRAIN_TIMEOUT)
+
+
+@contextlib.asynccontextmanager
+async def _background(work: Coroutine[Any, Any, None]) -> AsyncIterator[None]:
+    """Run `work` while the app runs; cancel it at shutdown."""
+    task = asyncio.create_task(work)
     try:
         yield
     finally:
-        for task in (purger, follower):
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        await versions.close()
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(handoffs.drain(), HANDOFF_DRAIN_TIMEOUT)
-        await http.close()
-        await isolation.close()
-        await store.close()
-        staff.close()
-        log_event("stopped")
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _purge_forever(conversations: Conversations) -> None:

@@ -14,7 +14,9 @@ import pytest
 import pytest_asyncio
 from playwright.async_api import Browser, BrowserContext, async_playwright
 
-from tests.support.server import ServerProcess
+from bot.engine import Flows
+from bot.service.runtime import Services
+from tests.support.app_server import AppServer
 from tests.support.system_tools import require
 
 CHROMIUM_ARGS = [
@@ -57,10 +59,16 @@ async def browser() -> AsyncIterator[Browser]:
         await launched.close()
 
 
+@pytest.fixture
+def server(app_server: AppServer) -> AppServer:
+    """Here the process boundary is not what is tested: the app runs in this process."""
+    return app_server
+
+
 @pytest.fixture(scope="module")
-def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
-    """One `putokaz serve` for the tests of a module (each test has its own cookies)."""
-    with ServerProcess(tmp_path_factory.mktemp("web")) as running:
+def web(tmp_path_factory: pytest.TempPathFactory, flows: Flows) -> Iterator[AppServer]:
+    """One web app (in this process) for the tests of a module (each has its own cookies)."""
+    with AppServer(tmp_path_factory.mktemp("web"), services=Services(flows=flows)) as running:
         yield running
 
 

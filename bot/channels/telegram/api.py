@@ -31,6 +31,8 @@ from telegram.error import (
 )
 from telegram.request import BaseRequest
 
+from bot.channels.retry import RetryPolicy, Transient
+from bot.channels.retry import with_retries as retried
 from bot.channels.telegram.outbound import Outgoing
 from bot.channels.telegram.request import AiohttpRequest
 from bot.logs import log_event
@@ -95,43 +97,21 @@ async def with_retries(
     metrics: Metrics | None = None,
 ) -> T:
     """Run `call`, retrying 429 after `retry_after` and 5xx/timeouts with backoff."""
-    failures = 0
-    limited = 0
-    while True:
-        try:
-            return await call()
-        except RetryAfter as error:
-            limited += 1
-            if limited >= RATE_LIMITED_TRIES:
-                log_event("telegram_gave_up", method=method, reason="rate_limited", attempt=limited)
-                raise
-            wait = retry_after_seconds(error)
-            if metrics is not None:
-                metrics.retry("telegram", method, "rate_limited")
-            log_event(
-                "telegram_retry", method=method, reason="rate_limited", wait=wait, attempt=limited
-            )
-            await sleep(wait)
-        except (BadRequest, Forbidden, InvalidToken, Conflict, ChatMigrated):
-            raise
-        except NetworkError as error:  # 5xx, timeouts, connection errors
-            failures += 1
-            if failures >= TRIES:
-                log_event(
-                    "telegram_gave_up", method=method, error=type(error).__name__, attempt=failures
-                )
-                raise
-            wait = backoff * 2 ** (failures - 1)
-            if metrics is not None:
-                metrics.retry("telegram", method, _retry_reason(error))
-            log_event(
-                "telegram_retry",
-                method=method,
-                error=type(error).__name__,
-                wait=wait,
-                attempt=failures,
-            )
-            await sleep(wait)
+    policy = RetryPolicy(TRIES, RATE_LIMITED_TRIES, backoff)
+    return await retried(
+        "telegram", method, call, transient, policy=policy, sleep=sleep, metrics=metrics
+    )
+
+
+def transient(error: Exception) -> Transient | None:
+    """Which Bot API failures a later try may get past: 429, 5xx, timeouts, the network."""
+    if isinstance(error, RetryAfter):
+        return Transient("rate_limited", {"reason": "rate_limited"}, retry_after_seconds(error))
+    if isinstance(error, BadRequest | Forbidden | InvalidToken | Conflict | ChatMigrated):
+        return None
+    if isinstance(error, NetworkError):  # 5xx, timeouts, connection errors
+        return Transient(_retry_reason(error), {"error": type(error).__name__})
+    return None
 
 
 def _retry_reason(error: NetworkError) -> str:

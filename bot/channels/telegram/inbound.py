@@ -12,9 +12,9 @@ from typing import Any, TypeGuard
 from telegram.constants import ChatMemberStatus, ChatType
 
 from bot.channels.base import Blocked, Group, Ignored, Inbound, Turn
+from bot.channels.commands import command_event
 from bot.engine.choice_token import decode_choice
-from bot.engine.events import Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
-from bot.engine.payload import PAYLOAD
+from bot.engine.events import Choose, Text
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,14 +29,6 @@ class Update:
     callback_id: str | None = None
     """The tap to answer (it stops the button's spinner)."""
 
-
-COMMANDS: dict[str, Event] = {
-    "help": Menu(),
-    "language": ChooseLanguage(),
-    "exit": Exit(),
-    "forget": Forget(),
-}
-"""Typed commands besides /start; anything else typed is Text()."""
 
 JOINED = frozenset(
     {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR, ChatMemberStatus.RESTRICTED}
@@ -75,21 +67,6 @@ FORGED = Choose("", None)
 def ignored(reason: str) -> Update:
     """An update the bot does nothing with; `reason` goes to the log."""
     return Update(Ignored(reason))
-
-
-def command_event(text: str, device_language: str | None = None) -> Event:
-    """The event for a typed message: a known command, else Text() (the content is dropped).
-
-    `device_language` is the sender's Telegram language_code: a suggestion for /start.
-    """
-    if not text.startswith("/"):
-        return Text()
-    head, _, rest = text.partition(" ")
-    name = head[1:].partition("@")[0].lower()
-    if name == "start":
-        payload = rest.strip()
-        return Start(payload if PAYLOAD.fullmatch(payload) else None, device_language)
-    return COMMANDS.get(name, Text())
 
 
 def read_update(data: Any) -> Update:

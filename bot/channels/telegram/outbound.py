@@ -10,6 +10,8 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
+from bot.channels.compiled import PerFlows
+from bot.channels.text import PARAGRAPH, split_text
 from bot.engine.choice_token import TELEGRAM_CALLBACK_LIMIT, encode_choice
 from bot.engine.model import Flows
 from bot.engine.reply import Button, Reply
@@ -17,7 +19,6 @@ from bot.engine.reply import Button, Reply
 MAX_TEXT = 4096
 """Telegram's limit for one message's text, in characters."""
 URL_SCHEMES = ("https://", "http://", "tg://")
-PARAGRAPH = "\n\n"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,9 +28,12 @@ class Outgoing:
     """The InlineKeyboardMarkup as JSON, or None for no keyboard."""
 
 
-def footer_ids(flows: Flows) -> frozenset[str]:
+def find_footer_ids(flows: Flows) -> frozenset[str]:
     """Ids of the buttons under every screen (hotline, back, menu, exit): two per row."""
     return frozenset(option.id for option in flows.navigation.footer)
+
+
+footer_ids = PerFlows(find_footer_ids)
 
 
 def render_reply(reply: Reply, footer: frozenset[str]) -> list[Outgoing]:
@@ -40,7 +44,7 @@ def render_reply(reply: Reply, footer: frozenset[str]) -> list[Outgoing]:
         if index == 0 and reply.notices:
             text = PARAGRAPH.join((*reply.notices, text))
         markup = keyboard(reply.node or "", message.buttons, footer) if message.buttons else None
-        pieces = split_text(text)
+        pieces = split_text(text, MAX_TEXT)
         for number, piece in enumerate(pieces):
             out.append(Outgoing(piece, markup if number == len(pieces) - 1 else None))
     return out
@@ -83,25 +87,6 @@ def inline_button(node: str, button: Button) -> dict[str, str] | None:
     if len(data.encode()) > TELEGRAM_CALLBACK_LIMIT:
         return None
     return {"text": button.label, "callback_data": data}
-
-
-def split_text(text: str) -> list[str]:
-    """`text` in pieces of at most MAX_TEXT characters, cut at paragraphs where possible."""
-    if len(text) <= MAX_TEXT:
-        return [text]
-    pieces: list[str] = []
-    rest = text
-    while len(rest) > MAX_TEXT:
-        cut = rest.rfind(PARAGRAPH, 0, MAX_TEXT)
-        if cut <= 0:
-            cut = rest.rfind("\n", 0, MAX_TEXT)
-        if cut <= 0:
-            cut = MAX_TEXT
-        pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest:
-        pieces.append(rest)
-    return pieces
 
 
 COMMAND_NOTICES = (

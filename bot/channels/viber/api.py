@@ -13,7 +13,7 @@ from typing import Any
 
 import aiohttp
 
-from bot.logs import log_event
+from bot.channels.retry import RetryPolicy, Transient, with_retries
 from bot.metrics import Metrics
 
 AUTH_HEADER = "X-Viber-Auth-Token"
@@ -106,11 +106,6 @@ def webhook_request(url: str, event_types: list[str]) -> dict[str, Any]:
     return {"url": url, "event_types": event_types, "send_name": False, "send_photo": False}
 
 
-class _Retry(Exception):
-    def __init__(self, error: ViberError) -> None:
-        self.error = error
-
-
 class ViberClient:
     """One bot's calls; cheap to build per request around the app's pooled session."""
 
@@ -147,30 +142,18 @@ class ViberClient:
     async def call(self, method: str, body: dict[str, Any]) -> dict[str, Any]:
         """POST `body` to `method`; the answer when its status is 0, else ViberError."""
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        attempt = 1
-        while True:
+
+        async def once() -> dict[str, Any]:
             try:
                 return await self._once(method, data)
             except ViberError as error:
                 self._count_error(error)
                 raise
-            except _Retry as retry:
-                self._count_error(retry.error)
-                if attempt >= self.tries:
-                    raise retry.error from None
-                if self.metrics is not None:
-                    self.metrics.retry("viber", method, _retry_reason(retry.error))
-                wait = self.backoff * 2 ** (attempt - 1)
-                attempt += 1
-                log_event(
-                    "viber_retry",
-                    method=method,
-                    attempt=attempt,
-                    wait=wait,
-                    reason=retry.error.reason,
-                    status=retry.error.status,
-                )
-                await self.sleep(wait)
+
+        policy = RetryPolicy(tries=self.tries, backoff=self.backoff)
+        return await with_retries(
+            "viber", method, once, transient, policy=policy, sleep=self.sleep, metrics=self.metrics
+        )
 
     def _count_error(self, error: ViberError) -> None:
         if self.metrics is None:
@@ -188,12 +171,12 @@ class ViberClient:
                 raw = await response.read()
                 http_status = response.status
         except TimeoutError:
-            raise _Retry(ViberError(method, "timeout", None)) from None
+            raise ViberError(method, "timeout", None) from None
         except aiohttp.ClientConnectionError as error:
             # A dropped pooled connection is the usual transient failure.
-            raise _Retry(ViberError(method, "network", None, type(error).__name__)) from None
+            raise ViberError(method, "network", None, type(error).__name__) from None
         if http_status >= 500:
-            raise _Retry(ViberError(method, "http", http_status))
+            raise ViberError(method, "http", http_status)
         answer = _json_object(raw)
         if http_status != 200 or answer is None:
             raise ViberError(method, "http", http_status)
@@ -202,10 +185,14 @@ class ViberClient:
             return answer
         code = status if isinstance(status, int) and not isinstance(status, bool) else -1
         message = answer.get("status_message")
-        failure = ViberError(method, "viber", code, message if isinstance(message, str) else "")
-        if code == RATE_LIMITED:
-            raise _Retry(failure)
-        raise failure
+        raise ViberError(method, "viber", code, message if isinstance(message, str) else "")
+
+
+def transient(error: Exception) -> Transient | None:
+    """Which Viber failures a later try may get past: rate limit, 5xx, timeouts, network."""
+    if not isinstance(error, ViberError) or not error.transient:
+        return None
+    return Transient(_retry_reason(error), {"reason": error.reason, "status": error.status})
 
 
 def _retry_reason(error: ViberError) -> str:

@@ -10,8 +10,10 @@ import json
 from html import escape
 from typing import Any
 
+from bot.channels.compiled import PerFlows
+from bot.channels.text import PARAGRAPH, split_text
 from bot.engine.choice_token import encode_choice
-from bot.engine.model import LANGUAGE_OPTION_PREFIX
+from bot.engine.model import LANGUAGE_OPTION_PREFIX, Action, Flows
 from bot.engine.reply import Button, Reply
 from bot.engine.texts import isolate
 
@@ -51,7 +53,8 @@ BUTTON_LEVELS = {
 """API levels of keyboard parameters above level 1 (Viber keyboard docs)."""
 
 WEB_SCHEMES = ("https://", "http://")
-PARAGRAPH = "\n\n"
+PAIRED_ACTIONS = frozenset({Action.BACK, Action.MENU, Action.EXIT})
+"""Footer buttons shown two to a row."""
 
 
 def render_reply(reply: Reply, pair_ids: frozenset[str] = frozenset()) -> list[dict[str, Any]]:
@@ -105,20 +108,6 @@ def api_level(keyboard: dict[str, Any] | None) -> int:
     for button in keyboard["Buttons"]:
         levels.extend(BUTTON_LEVELS.get(key, 1) for key in button)
     return max(levels, default=1)
-
-
-def split_text(text: str, max_chars: int, max_bytes: int) -> list[str]:
-    """Cut `text` into pieces within both limits, preferring paragraph, line, then word ends."""
-    pieces: list[str] = []
-    rest = text
-    while not _fits(rest, max_chars, max_bytes):
-        cut = _nice_cut(rest, _longest_prefix(rest, max_chars, max_bytes))
-        if rest[:cut].strip():
-            pieces.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip("\n ")
-    if rest.strip() or not pieces:
-        pieces.append(rest)
-    return pieces
 
 
 def button_text(label: str) -> str:
@@ -200,27 +189,13 @@ def _columns(pairable: list[bool]) -> list[int]:
     return widths
 
 
-def _fits(text: str, max_chars: int, max_bytes: int) -> bool:
-    return len(text) <= max_chars and len(text.encode("utf-8")) <= max_bytes
-
-
-def _longest_prefix(text: str, max_chars: int, max_bytes: int) -> int:
-    cut = min(len(text), max_chars)
-    while cut > 1:
-        excess = len(text[:cut].encode("utf-8")) - max_bytes
-        if excess <= 0:
-            break
-        cut -= max(1, excess // 4)
-    return max(cut, 1)
-
-
-def _nice_cut(text: str, cut: int) -> int:
-    for mark in (PARAGRAPH, "\n", " "):
-        found = text.rfind(mark, 0, cut)
-        if found > cut // 2:
-            return found
-    return cut
-
-
 def _encode(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def find_paired_ids(flows: Flows) -> frozenset[str]:
+    """Ids of the footer buttons shown two to a row (back, menu, exit)."""
+    return frozenset(o.id for o in flows.navigation.footer if o.action in PAIRED_ACTIONS)
+
+
+paired_ids = PerFlows(find_paired_ids)

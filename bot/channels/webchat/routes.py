@@ -7,17 +7,20 @@ answers taps in place.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import secrets
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import parse_qsl
 
+import aiohttp
 from aiohttp import web
 
 from bot.channels.base import Turn
 from bot.channels.body import BodyRefused, read_body, read_json
+from bot.channels.commands import COMMANDS
 from bot.channels.webchat.page import (
     STATIC,
     is_ending,
@@ -26,22 +29,22 @@ from bot.channels.webchat.page import (
     screen_html,
 )
 from bot.channels.webchat.schema import InvalidRequest, body_error, check_request
-from bot.engine.events import Back, Choose, ChooseLanguage, Event, Exit, Forget, Menu, Start, Text
+from bot.config import Config
+from bot.engine.events import Choose, Event, Start, Text
 from bot.engine.model import SOURCE_LANGUAGE, Flows, MsgKey, NodeId
-from bot.engine.reply import Effect, Reply
+from bot.engine.reply import NO_CODE, Effect, Reply
 from bot.engine.session import Session
 from bot.engine.step import draft_notice, public_node, render
 from bot.i18n.suggest import suggest_language
 from bot.logs import log_event
+from bot.service.conversations import Conversations
 from bot.service.web_links import WebLinks
-from bot.web.keys import CONFIG, CONVERSATIONS
 
 CHANNEL = "webchat"
 COOKIE = "putokaz_chat"
 VIEW_COOKIE = "putokaz_view"
 """One-shot: what the page after a form post shows (an answer is never stored as the node)."""
 MAX_CHAT_BODY = 4096
-WEB_LINKS = web.AppKey("web_links", WebLinks)
 
 INPUT_LABEL = MsgKey("navigation.notice.input_label")
 """Optional notice naming the text box; without it the box has no label text."""
@@ -78,15 +81,46 @@ class View:
         return cls(match.group(1), match.group(2), "t" in match.group(3), "d" in match.group(3))
 
 
-def add_routes(app: web.Application) -> None:
-    app[WEB_LINKS] = WebLinks(app[CONFIG].data_dir)
-    app.router.add_get("/", page)
-    app.router.add_post("/chat", form_post)
-    app.router.add_post("/api/chat", chat)
-    app.router.add_get("/static/{name}", static_file)
+@dataclass(frozen=True)
+class Site:
+    """What the web chat's handlers use: the service, the settings, the short links."""
+
+    conversations: Conversations
+    config: Config
+    links: WebLinks
+
+
+class WebChatRoutes:
+    """The page, its forms, `/api/chat` and the static files, bound to one `Site`."""
+
+    def __init__(self, conversations: Conversations, config: Config) -> None:
+        self.site = Site(conversations, config, WebLinks(config.data_dir))
+
+    def routes(self) -> list[web.RouteDef]:
+        return [
+            web.get("/", self.page),
+            web.post("/chat", self.form_post),
+            web.post("/api/chat", self.chat),
+            web.get("/static/{name}", static_file),
+        ]
+
+    @contextlib.asynccontextmanager
+    async def running(self, http: aiohttp.ClientSession) -> AsyncIterator[None]:
+        """Nothing to open: every reply is a response."""
+        yield
+
+    async def page(self, request: web.Request) -> web.StreamResponse:
+        return await page(self.site, request)
+
+    async def form_post(self, request: web.Request) -> web.StreamResponse:
+        return await form_post(self.site, request)
+
+    async def chat(self, request: web.Request) -> web.Response:
+        return await chat(self.site, request)
 
 
 async def static_file(request: web.Request) -> web.Response:
+    """chat.js and chat.css, from the package."""
     name = request.match_info["name"]
     types = {"chat.js": "application/javascript", "chat.css": "text/css"}
     if name not in types:
@@ -100,19 +134,19 @@ def _cookie(request: web.Request) -> str | None:
     return cookie if cookie is not None and COOKIE_VALUE.fullmatch(cookie) else None
 
 
-def _idle(request: web.Request) -> float:
-    return float(request.app[CONFIG].web_idle)
+def _idle(site: Site) -> float:
+    return float(site.config.web_idle)
 
 
-async def page(request: web.Request) -> web.StreamResponse:
+async def page(site: Site, request: web.Request) -> web.StreamResponse:
     """The current screen, drawn on the server; `?s=` codes and old `?start=` links redirect."""
     if request.query_string:
-        return await _from_link(request)
-    conversations = request.app[CONVERSATIONS]
+        return await _from_link(site, request)
+    conversations = site.conversations
     flows = conversations.flows
     cookie = _cookie(request)
     view = View.parse(request.cookies.get(VIEW_COOKIE))
-    session = await conversations.peek(CHANNEL, cookie, _idle(request)) if cookie else None
+    session = await conversations.peek(CHANNEL, cookie, _idle(site)) if cookie else None
     notices: tuple[str, ...] = ()
     ended = False
     if view is not None and is_ending(flows, NodeId(view.node)) and flows.language(view.language):
@@ -130,7 +164,7 @@ async def page(request: web.Request) -> web.StreamResponse:
             draft = draft_notice(flows, session.language) if view.draft else None
             if draft is not None:
                 notices = (draft, *notices)
-        reply = render(flows, node, session.language, session.handoff_code or "----")
+        reply = render(flows, node, session.language, session.handoff_code or NO_CODE)
         reply = replace(reply, screen=session.screen)
     else:
         language = suggest_language(request.headers.get("Accept-Language"), flows.languages)
@@ -141,7 +175,7 @@ async def page(request: web.Request) -> web.StreamResponse:
     html = page_html(
         flows,
         reply,
-        exit_url=request.app[CONFIG].exit_url,
+        exit_url=site.config.exit_url,
         screen=screen_html(reply, notices=notices, ended=ended),
         resume=resume,
     )
@@ -151,11 +185,11 @@ async def page(request: web.Request) -> web.StreamResponse:
     return response
 
 
-async def _from_link(request: web.Request) -> web.StreamResponse:
+async def _from_link(site: Site, request: web.Request) -> web.StreamResponse:
     """`/?s=K7QX` (and the old `/?start=fa-reflection`): start there, then show `/`."""
     query = request.query
     payload: str | None = None
-    link = request.app[WEB_LINKS].find(query.get("s"))
+    link = site.links.find(query.get("s"))
     if link is not None:
         payload = link.payload
     elif "start" in query:
@@ -165,9 +199,9 @@ async def _from_link(request: web.Request) -> web.StreamResponse:
         return response  # anything else (an old `?t=` of typed text) is dropped
     cookie = _cookie(request) or secrets.token_urlsafe(32)
     event = Start(payload, request.headers.get("Accept-Language"))
-    answer = await _run(request, cookie, event, _idle(request))
+    answer = await _run(site, cookie, event, _idle(site))
     _set_session_cookie(response, cookie)
-    _set_view(response, _view(flows_of(request), answer.reply))
+    _set_view(response, _view(site.conversations.flows, answer.reply))
     return response
 
 
@@ -191,16 +225,10 @@ def parse_event(data: Any, device_languages: str | None = None) -> Event:
         if not isinstance(screen, int) or isinstance(screen, bool):
             screen = None
         return Choose(option[:32], node if isinstance(node, str) else None, screen)
-    simple: dict[str, Event] = {
-        "text": Text(),
-        "back": Back(),
-        "menu": Menu(),
-        "exit": Exit(),
-        "forget": Forget(),
-        "language": ChooseLanguage(),
-    }
-    if action in simple:
-        return simple[action]
+    if action == "text":
+        return Text()
+    if isinstance(action, str) and action in COMMANDS:
+        return COMMANDS[action]
     raise BadRequest(
         f"unknown action {str(action)[:20]!r} — use start, choose, text, back, menu, "
         "language, exit or forget"
@@ -240,31 +268,32 @@ def reply_json(
     return body
 
 
-async def chat(request: web.Request) -> web.Response:
+async def chat(site: Site, request: web.Request) -> web.Response:
+    """One turn from chat.js: its JSON in, the reply as JSON out; 4xx for bad input."""
     try:
         data = check_request(await read_json(request, MAX_CHAT_BODY))
         event = parse_event(data, request.headers.get("Accept-Language"))
     except BodyRefused as refused:
-        request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
+        site.conversations.metrics.update(CHANNEL, "refused")
         log_event("webchat_refused", channel=CHANNEL, status=refused.status, reason=refused.reason)
         return _error(refused.status, body_error(refused.reason, MAX_CHAT_BODY))
     except (InvalidRequest, BadRequest) as error:
-        request.app[CONVERSATIONS].metrics.update(CHANNEL, "refused")
+        site.conversations.metrics.update(CHANNEL, "refused")
         log_event("webchat_refused", channel=CHANNEL, status=400, reason="schema")
         return _error(400, str(error))
-    conversations = request.app[CONVERSATIONS]
+    conversations = site.conversations
     cookie = _cookie(request)
     fresh = cookie is None
     cookie = cookie or secrets.token_urlsafe(32)
-    limit = _idle(request)
+    limit = _idle(site)
     if isinstance(event, Start) and data.get("fresh") is True:
         limit = 0.0  # a new tab (or one reopened later) starts at the neutral first screen
-    result = await _run(request, cookie, event, limit)
+    result = await _run(site, cookie, event, limit)
     language = result.reply.language
     response = web.json_response(
         reply_json(
             result.reply,
-            request.app[CONFIG].exit_url,
+            site.config.exit_url,
             input_label(conversations.flows, language),
             page_labels(conversations.flows, language),
         ),
@@ -277,7 +306,7 @@ async def chat(request: web.Request) -> web.Response:
     return response
 
 
-async def form_post(request: web.Request) -> web.StreamResponse:
+async def form_post(site: Site, request: web.Request) -> web.StreamResponse:
     """A button of the page without JavaScript: step, then redirect to `/` (no resubmission)."""
     try:
         raw = await read_body(request, MAX_CHAT_BODY)
@@ -293,8 +322,8 @@ async def form_post(request: web.Request) -> web.StreamResponse:
     cookie = _cookie(request)
     fresh = cookie is None
     cookie = cookie or secrets.token_urlsafe(32)
-    config = request.app[CONFIG]
-    result = await _run(request, cookie, event, _idle(request))
+    config = site.config
+    result = await _run(site, cookie, event, _idle(site))
     reply = result.reply
     if Effect.QUICK_EXIT in reply.effects:
         response = web.Response(status=303, headers={"Location": config.exit_url, **PAGE_HEADERS})
@@ -305,12 +334,8 @@ async def form_post(request: web.Request) -> web.StreamResponse:
         response.del_cookie(COOKIE, path="/")
     elif fresh:
         _set_session_cookie(response, cookie)
-    _set_view(response, _view(flows_of(request), reply, typed=isinstance(event, Text)))
+    _set_view(response, _view(site.conversations.flows, reply, typed=isinstance(event, Text)))
     return response
-
-
-def flows_of(request: web.Request) -> Flows:
-    return request.app[CONVERSATIONS].flows
 
 
 def _view(flows: Flows, reply: Reply, *, typed: bool = False) -> View:
@@ -338,9 +363,9 @@ class Answer:
     ended: bool
 
 
-async def _run(request: web.Request, cookie: str, event: Event, idle_limit: float) -> Answer:
+async def _run(site: Site, cookie: str, event: Event, idle_limit: float) -> Answer:
     turn = Turn(cookie, event, idle_limit=idle_limit)
-    result = await request.app[CONVERSATIONS].run(CHANNEL, turn, PAGE)
+    result = await site.conversations.run(CHANNEL, turn, PAGE)
     if result.reply is None:  # a turn without a delivery id is always answered
         raise RuntimeError(f"the web chat turn ended {result.outcome} without a reply")
     return Answer(result.reply, result.ended)

@@ -1,6 +1,6 @@
-"""The Telegram channel end to end: `putokaz serve` as a process against FakeTelegramAPI.
+"""The Telegram channel end to end: the web app against FakeTelegramAPI over real HTTP.
 
-One server per mode serves the module (webhook: updates POSTed to /telegram; polling:
+One in-process server per mode serves the module (webhook: updates POSTed to /telegram; polling:
 updates queued in the fake); every conversation is its own private chat.
 """
 
@@ -15,7 +15,7 @@ import random
 import re
 import sqlite3
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,10 @@ from bot.engine import Flows, render
 from bot.engine.choice_token import decode_choice, encode_choice
 from bot.engine.model import NodeId
 from bot.service.handoff import CODE_ALPHABET
+from bot.service.runtime import Services
 from tests.conversations.script import Observed, load_scripts, run_script
 from tests.fakes.telegram_api import Call, FakeTelegramAPI
+from tests.support.app_server import AppServer
 from tests.support.privacy import find_leaks
 from tests.support.server import ServerProcess
 from tests.support.sessions import session_rows
@@ -314,19 +316,22 @@ def server_env(fake: FakeTelegramAPI, webhook: bool) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def webhook_server(
-    tmp_path_factory: pytest.TempPathFactory, webhook_fake: FakeTelegramAPI
-) -> Iterator[ServerProcess]:
+    tmp_path_factory: pytest.TempPathFactory, webhook_fake: FakeTelegramAPI, flows: Flows
+) -> Iterator[AppServer]:
+    """The app in this process: these tests are about HTTP and the Bot API, not the process."""
     env = server_env(webhook_fake, webhook=True)
-    with ServerProcess(tmp_path_factory.mktemp("telegram-webhook") / "data", env=env) as server:
+    folder = tmp_path_factory.mktemp("telegram-webhook") / "data"
+    with AppServer(folder, env=env, services=Services(flows=flows)) as server:
         yield server
 
 
 @pytest.fixture(scope="module")
 def polling_server(
-    tmp_path_factory: pytest.TempPathFactory, polling_fake: FakeTelegramAPI
-) -> Iterator[ServerProcess]:
+    tmp_path_factory: pytest.TempPathFactory, polling_fake: FakeTelegramAPI, flows: Flows
+) -> Iterator[AppServer]:
     env = server_env(polling_fake, webhook=False)
-    with ServerProcess(tmp_path_factory.mktemp("telegram-polling") / "data", env=env) as server:
+    folder = tmp_path_factory.mktemp("telegram-polling") / "data"
+    with AppServer(folder, env=env, services=Services(flows=flows)) as server:
         yield server
 
 
@@ -445,54 +450,6 @@ async def test_long_polling_asks_again_for_an_update_whose_reply_did_not_get_out
 
     assert len(delivered(polling.fake, chat)) == 1
     assert "event=reply_deferred channel=telegram attempt=1" in log_of(polling.server)
-
-
-async def test_wrong_or_missing_secret_is_403_and_nothing_happens(
-    webhook: Mode, http: aiohttp.ClientSession
-) -> None:
-    chat = next(_chats)
-    mark = len(webhook.fake.calls)
-    statuses = [
-        (await post_update(http, webhook.server, message(chat, "/start"), secret=secret))[0]
-        for secret in (None, "", "wrong", SECRET + "x", SECRET[:-1], "\xe9" * 8)
-    ]
-    assert statuses == [403] * 6
-    assert webhook.fake.calls[mark:] == []
-    assert session_rows(webhook.server.data_dir, "telegram", chat) == 0
-
-
-async def test_body_over_one_megabyte_is_413(webhook: Mode, http: aiohttp.ClientSession) -> None:
-    chat = next(_chats)
-    update = message(chat, "/start")
-    update["padding"] = "p" * (1024 * 1024)
-    body = json.dumps(update).encode()
-    mark = len(webhook.fake.calls)
-
-    declared = await post_update(http, webhook.server, None, raw=body)
-
-    async def chunks() -> AsyncIterator[bytes]:
-        for start in range(0, len(body), 65536):
-            yield body[start : start + 65536]
-
-    headers = {HEADER: SECRET, "Content-Type": "application/json"}
-    url = f"{webhook.server.url}/telegram"
-    async with http.post(url, data=chunks(), headers=headers) as response:
-        chunked = response.status
-
-    assert (declared[0], chunked) == (413, 413)
-    assert webhook.fake.calls[mark:] == []
-
-
-@pytest.mark.parametrize(
-    "body",
-    [b"{not json", b"", b"\xff\xfe\x00", b"[" * 20_000, b"1" * 5000],
-    ids=["broken", "empty", "not utf-8", "deep nesting", "huge number"],
-)
-async def test_malformed_json_is_400(
-    webhook: Mode, http: aiohttp.ClientSession, body: bytes
-) -> None:
-    status, _ = await post_update(http, webhook.server, None, raw=body)
-    assert status == 400
 
 
 def garble(rng: random.Random, value: Any, depth: int = 0) -> Any:
@@ -754,14 +711,20 @@ async def test_a_delivery_is_remembered_across_a_restart(
 
 
 def test_without_a_secret_the_webhook_route_is_not_registered(
-    caplog: pytest.LogCaptureFixture,
+    caplog: pytest.LogCaptureFixture, tmp_path: Path, flows: Flows
 ) -> None:
     from bot.config import load_config
+    from bot.service.runtime import Services
+    from bot.store.memory import MemoryStore
     from bot.web.app import create_app
 
     caplog.set_level(logging.INFO, logger="putokaz")
-    env = {"PUTOKAZ_TELEGRAM_TOKEN": TOKEN, "PUTOKAZ_PUBLIC_URL": PUBLIC_URL}
-    app = create_app(load_config(env=env))
+    env = {
+        "PUTOKAZ_TELEGRAM_TOKEN": TOKEN,
+        "PUTOKAZ_PUBLIC_URL": PUBLIC_URL,
+        "PUTOKAZ_DATA": str(tmp_path),
+    }
+    app = create_app(load_config(env=env), Services(flows=flows, store=MemoryStore()))
 
     paths = {resource.canonical for resource in app.router.resources()}
     assert "/telegram" not in paths

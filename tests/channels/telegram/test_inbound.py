@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.channels.base import Blocked, Group, Ignored, Turn
-from bot.channels.telegram.inbound import FORGED, Update, command_event, read_update
+from bot.channels.telegram.inbound import FORGED, Update, read_update
 from bot.engine.events import Choose, ChooseLanguage, Exit, Forget, Menu, Start, Text
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "telegram"
@@ -72,30 +72,6 @@ def test_every_fixture_has_an_expectation() -> None:
     tested |= {"message_command_forget", "message_command_exit", "message_command_language"}
     tested |= {"my_chat_member_added_to_group"}
     assert names == tested
-
-
-@pytest.mark.parametrize(
-    ("text", "event"),
-    [
-        ("/start", Start(None)),
-        ("/start fa-reflection-poster1", Start("fa-reflection-poster1")),
-        ("/start@putokaz_bot sr_Latn-rights", Start("sr_Latn-rights")),
-        ("/start my secret words", Start(None)),
-        ("/start " + "a" * 65, Start(None)),
-        ("/START", Start(None)),
-        ("/help", Menu()),
-        ("/help@putokaz_bot", Menu()),
-        ("/language", ChooseLanguage()),
-        ("/exit", Exit()),
-        ("/forget", Forget()),
-        ("/unknown", Text()),
-        ("/", Text()),
-        ("hello /start", Text()),
-        ("my secret words zebra-42", Text()),
-    ],
-)
-def test_commands_and_typed_text(text: str, event: object) -> None:
-    assert command_event(text) == event
 
 
 def test_a_forged_or_foreign_button_token_shows_the_current_screen() -> None:

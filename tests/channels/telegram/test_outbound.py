@@ -15,8 +15,8 @@ from bot.channels.telegram.outbound import (
     footer_ids,
     keyboard,
     render_reply,
-    split_text,
 )
+from bot.channels.text import split_text
 from bot.engine import Flows, render
 from bot.engine.choice_token import TELEGRAM_CALLBACK_LIMIT, decode_choice
 from bot.engine.model import NodeId
@@ -116,12 +116,16 @@ def test_several_messages_carry_their_own_buttons(flows: Flows) -> None:
 def test_a_text_over_telegrams_limit_is_cut_at_paragraphs() -> None:
     paragraphs = ["word " * 300] * 10
     text = "\n\n".join(p.strip() for p in paragraphs)
-    pieces = split_text(text)
+    pieces = split_text(text, MAX_TEXT)
 
     assert len(pieces) > 1
     assert all(len(piece) <= MAX_TEXT for piece in pieces)
     assert "\n\n".join(pieces) == text
-    assert split_text("x" * (MAX_TEXT * 2 + 5)) == ["x" * MAX_TEXT, "x" * MAX_TEXT, "x" * 5]
+    assert split_text("x" * (MAX_TEXT * 2 + 5), MAX_TEXT) == [
+        "x" * MAX_TEXT,
+        "x" * MAX_TEXT,
+        "x" * 5,
+    ]
 
 
 def test_the_keyboard_of_a_long_text_rides_on_its_last_piece(flows: Flows) -> None:

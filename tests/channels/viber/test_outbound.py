@@ -7,6 +7,7 @@ from dataclasses import replace
 
 import pytest
 
+from bot.channels.text import split_text
 from bot.channels.viber.outbound import (
     MAX_BODY_BYTES,
     MAX_BUTTON_TEXT,
@@ -14,11 +15,10 @@ from bot.channels.viber.outbound import (
     api_level,
     build_keyboard,
     button_text,
+    find_paired_ids,
     render_reply,
-    split_text,
     welcome_message,
 )
-from bot.channels.viber.routes import _find_paired_ids
 from bot.engine import Flows, render
 from bot.engine.choice_token import decode_choice
 from bot.engine.model import NodeId
@@ -41,7 +41,7 @@ def size(body: dict[str, object]) -> int:
 def test_every_screen_in_every_language_is_a_message_viber_accepts(
     flows: Flows, languages: list[str]
 ) -> None:
-    pairs = _find_paired_ids(flows)
+    pairs = find_paired_ids(flows)
     for language in languages:
         for node in flows.nodes:
             shown = render(flows, node, language)
@@ -55,7 +55,7 @@ def test_every_screen_in_every_language_is_a_message_viber_accepts(
 
 def test_buttons_carry_the_choice_token_of_their_node(flows: Flows) -> None:
     shown = render(flows, NodeId("welcome.menu"), "en")
-    keyboard = render_reply(shown, _find_paired_ids(flows))[-1]["keyboard"]
+    keyboard = render_reply(shown, find_paired_ids(flows))[-1]["keyboard"]
 
     tokens = [decode_choice(b["ActionBody"]) for b in keyboard["Buttons"]]
 
@@ -67,7 +67,7 @@ def test_buttons_carry_the_choice_token_of_their_node(flows: Flows) -> None:
 
 
 def test_back_and_menu_pair_up_and_a_lone_short_button_takes_the_row(flows: Flows) -> None:
-    pairs = _find_paired_ids(flows)
+    pairs = find_paired_ids(flows)
     witness = build_keyboard(render(flows, NodeId("rights.witness"), "en"), pairs)
     menu = build_keyboard(render(flows, NodeId("welcome.menu"), "en"), pairs)
     assert witness is not None

@@ -22,6 +22,7 @@ import pytest
 from bot.channels.viber.routes import MAX_CALLBACK_BYTES
 from bot.engine import Flows, render
 from bot.engine.choice_token import ChoiceToken, decode_choice, encode_choice
+from bot.service.runtime import Services
 from tests.conversations.script import Observed, load_scripts, run_script
 from tests.fakes.viber_api import (
     SIGNATURE_HEADER,
@@ -31,6 +32,7 @@ from tests.fakes.viber_api import (
     post_callback,
     sign,
 )
+from tests.support.app_server import AppServer
 from tests.support.privacy import find_leaks
 from tests.support.server import ServerProcess, free_port
 from tests.support.sessions import session_rows
@@ -117,16 +119,25 @@ def fake() -> Iterator[FakeViberAPI]:
         yield api
 
 
-@pytest.fixture(scope="module")
-def viber_server(
-    tmp_path_factory: pytest.TempPathFactory, fake: FakeViberAPI, hotline: HotlineInbox
-) -> Iterator[ServerProcess]:
-    env = {
+def viber_env(fake: FakeViberAPI, hotline: HotlineInbox) -> dict[str, str]:
+    return {
         "PUTOKAZ_VIBER_TOKEN": TOKEN,
         "PUTOKAZ_VIBER_API_URL": fake.base_url,
         "PUTOKAZ_HANDOFF_WEBHOOK": hotline.url,
     }
-    with ServerProcess(tmp_path_factory.mktemp("viber") / "data", env=env) as server:
+
+
+@pytest.fixture(scope="module")
+def viber_server(
+    tmp_path_factory: pytest.TempPathFactory,
+    fake: FakeViberAPI,
+    hotline: HotlineInbox,
+    flows: Flows,
+) -> Iterator[AppServer]:
+    """The app in this process: these tests are about HTTP and the Viber API, not the process."""
+    folder = tmp_path_factory.mktemp("viber") / "data"
+    env = viber_env(fake, hotline)
+    with AppServer(folder, env=env, services=Services(flows=flows)) as server:
         yield server
 
 
@@ -555,7 +566,10 @@ async def test_rate_limit_is_retried_and_the_reply_arrives(
     assert answer.status == 200
     assert len(sends_to(fake, user)) == 1
     assert session_rows(viber_server.data_dir, "viber", user) == 1
-    assert "event=viber_retry method=send_message attempt=2" in viber_server.log_file.read_text()
+    assert (
+        "event=viber_retry method=send_message reason=tooManyRequests status=12 wait=0.5 attempt=1"
+        in (viber_server.log_file.read_text())
+    )
 
 
 def garbled_events(count: int, seed: int = 20260101) -> Iterator[bytes]:

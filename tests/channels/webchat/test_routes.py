@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import aiohttp
 
+from bot.channels.webchat.routes import COOKIE
+from bot.engine import Flows
+from tests.fakes.pausing_store import PausingStore
+from tests.support.inprocess import in_process
 from tests.support.server import ServerProcess
 
 
@@ -73,3 +80,40 @@ async def test_the_browser_language_is_suggested_first(server: ServerProcess) ->
     assert reply["language"] == "ar"
     assert reply["direction"] == "rtl"
     assert reply["messages"][-1]["buttons"][0]["id"] == "@ar"
+
+
+async def test_a_tap_racing_a_quick_exit_cannot_bring_the_session_back(
+    tmp_path: Path, flows: Flows
+) -> None:
+    async with in_process(tmp_path, flows, {}, wrap=PausingStore) as chat:
+        paused = chat.store
+        assert isinstance(paused, PausingStore)
+        started = await chat.client.post("/api/chat", json={"action": "start", "payload": "en"})
+        cookie = started.cookies[COOKIE].value
+        headers = {"Cookie": f"{COOKIE}={cookie}"}
+        paused.pause_next_save()  # the tap's reply is built, its save waits
+        tap = {"action": "choose", "option": "rights", "node": "welcome.menu"}
+        tapping = asyncio.create_task(chat.client.post("/api/chat", json=tap, headers=headers))
+        await paused.paused.wait()
+        leaving = asyncio.create_task(
+            chat.client.post("/api/chat", json={"action": "exit"}, headers=headers)
+        )
+        for _ in range(20):  # every chance for the exit to overtake the tap's save
+            await asyncio.sleep(0.01)
+        paused.release()
+        answers = await asyncio.gather(tapping, leaving)
+        assert [a.status for a in answers] == [200, 200]
+        assert "exit_url" in await answers[1].json()
+        assert chat.sessions("webchat", cookie) == 0
+
+
+async def test_a_turn_is_one_write_and_a_page_view_writes_nothing(
+    tmp_path: Path, flows: Flows
+) -> None:
+    async with in_process(tmp_path, flows, {}) as chat:
+        changes = chat.changes
+        assert (await chat.client.get("/")).status == 200
+        assert chat.changes == changes
+        await chat.client.post("/api/chat", json={"action": "start", "payload": "en"})
+        # The session row and the screen's count, in one transaction (no delivery id here).
+        assert chat.changes - changes == 2
