@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from bot.logs import log_event
+from bot.store.base import UNAVAILABLE
 from bot.store.redis import PREFIX, connect
 
 SQLITE_POLL = 1.0
@@ -140,16 +141,10 @@ class RedisContentVersions:
                     async for message in pubsub.listen():
                         if message.get("type") == "message":
                             self._notice.set()
-            except (OSError, ConnectionError, self._redis_error()) as error:
+            except UNAVAILABLE as error:
                 # Redis restarted or the network blinked: the next read catches up.
                 log_event("content_notice_lost", error=type(error).__name__)
                 await asyncio.sleep(1.0)
-
-    @staticmethod
-    def _redis_error() -> type[Exception]:
-        from redis.exceptions import ConnectionError as RedisConnectionError
-
-        return RedisConnectionError
 
     async def close(self) -> None:
         if self._listener is not None:

@@ -14,6 +14,10 @@ from bot.store.base import DELIVERY_MEMORY, Delivery, Tally, expired, sum_by_scr
 from bot.store.pseudonym import SessionKey
 
 PREFIX = "putokaz:"
+POOL_SIZE = 32
+"""Connections to Redis per client; one event loop keeps few commands in flight at once."""
+POOL_WAIT = 10.0
+"""Seconds a command waits for a free connection before the update is deferred (503)."""
 
 # The whole answered update in one command, applied atomically: the session (or its
 # deletion) with its entry in the index that `count` and `purge` read, the delivery id
@@ -45,7 +49,12 @@ def connect(url: str) -> Any:
             "PUTOKAZ_REDIS_URL is set but the redis package is missing — "
             "pip install 'putokaz[redis]'"
         ) from None
-    return redis_asyncio.from_url(url)
+    # A bounded pool that makes a turn wait for a free connection: under a burst the default
+    # one opens connections until it refuses (MaxConnectionsError), failing the update.
+    pool = redis_asyncio.BlockingConnectionPool.from_url(
+        url, max_connections=POOL_SIZE, timeout=POOL_WAIT
+    )
+    return redis_asyncio.Redis.from_pool(pool)
 
 
 class RedisStore:

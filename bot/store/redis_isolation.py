@@ -14,6 +14,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from bot.logs import log_event
+from bot.store.base import UNAVAILABLE
 from bot.store.isolation import MemoryIsolation
 from bot.store.pseudonym import SessionKey
 from bot.store.redis import PREFIX, connect
@@ -92,11 +93,20 @@ class RedisIsolation:
             held = list(self._held.items())
             if not held:
                 continue
-            async with self._redis.pipeline(transaction=False) as pipe:
-                for name, token in held:
-                    await self._renew(keys=[name], args=[token, ttl_ms], client=pipe)
-                kept = await pipe.execute()
-            lost = sum(1 for ok in kept if not ok)
+            try:
+                async with self._redis.pipeline(transaction=False) as pipe:
+                    for name, token in held:
+                        await self._renew(keys=[name], args=[token, ttl_ms], client=pipe)
+                    kept = await pipe.execute()
+            except UNAVAILABLE as error:  # the turns holding them fail on their own writes
+                log_event("lock_renewal_failed", error=type(error).__name__)
+                continue
+            # A lock released while the renewal was on its way is not lost.
+            lost = sum(
+                1
+                for (name, token), ok in zip(held, kept, strict=True)
+                if not ok and self._held.get(name) == token
+            )
             if lost:
                 # Only if this process stalled for longer than LOCK_TTL: say so, keep going.
                 log_event("lock_lost", count=lost)

@@ -279,3 +279,12 @@ async def test_a_recent_failed_delivery_fails_and_an_old_one_warns(world: World)
     found = {f.what: f for f in await diagnose(world.config, world.http, now)}
     assert found["telegram webhook"].status is Status.WARN
     assert healthy(list(found.values()))
+
+
+async def test_redis_recording_another_pepper_is_reported(world: World) -> None:
+    assert (await world.findings())["redis"].status is Status.OK  # the app claimed ours
+    world.redis.command("SET", "putokaz:pepper", "0123456789abcdef")
+    finding = (await world.findings())["redis"]
+    assert finding.status is Status.FAIL
+    assert "another pepper" in finding.detail
+    assert "redis-cli DEL putokaz:pepper" in finding.fix

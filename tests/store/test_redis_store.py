@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 
@@ -90,3 +91,12 @@ async def test_a_replica_with_another_pepper_is_refused(redis_server: RedisServe
         await third.claim_pepper(Pseudonymizer(b"b" * 32).fingerprint())
     for store in (first, second, third):
         await store.close()
+
+
+async def test_a_burst_of_concurrent_turns_waits_for_a_connection_instead_of_failing(
+    store: RedisStore,
+) -> None:
+    keys = [SessionKey(f"{number:064x}") for number in range(600)]
+    await asyncio.gather(*(store.save(key, session()) for key in keys))
+    found = await asyncio.gather(*(store.get(key, NOW) for key in keys))
+    assert found == [session()] * len(keys)
