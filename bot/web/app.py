@@ -76,7 +76,9 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
     app[CONFIG] = config
     app[CONVERSATIONS] = conversations
     app[STAFF_DATA] = staff
-    app[LIVE] = LiveFlows(conversations, staff.versions, config.locales_dir, number, config.flows_dir)
+    app[LIVE] = LiveFlows(
+        conversations, staff.versions, config.locales_dir, number, config.flows_dir
+    )
     app[CONTENT_VERSIONS] = versions
     stopping = app[STOPPING] = asyncio.Event()
     app.on_shutdown.append(_stopping)

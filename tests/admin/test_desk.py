@@ -21,6 +21,7 @@ from aiohttp.test_utils import TestClient, TestServer
 from bot.admin.desk import DAY
 from bot.config import Config
 from bot.service.handoff import CODE_ALPHABET
+from bot.service.runtime import Services
 from bot.web.app import create_app
 from tests.admin.staff_client import Staff, add_accounts, staff_config
 from tests.channels.telegram.test_channel import TOKEN, message, post_update, server_env, tap
@@ -40,7 +41,7 @@ def fake() -> Iterator[FakeTelegramAPI]:
 
 @asynccontextmanager
 async def staff_app(config: Config, now: float) -> AsyncIterator[TestClient]:  # type: ignore[type-arg]
-    client = TestClient(TestServer(create_app(config, clock=lambda: now)))
+    client = TestClient(TestServer(create_app(config, Services(clock=lambda: now))))
     await client.start_server()
     try:
         yield client

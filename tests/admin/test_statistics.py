@@ -19,6 +19,7 @@ from bot.channels.base import Outcome, Turn
 from bot.engine import Flows
 from bot.engine.events import Choose, Exit, Start
 from bot.engine.payload import make_payload
+from bot.service.runtime import Services
 from bot.store.base import Tally
 from bot.web.app import create_app
 from bot.web.keys import CONVERSATIONS
@@ -82,11 +83,10 @@ async def test_a_thousand_conversations_are_counted_and_small_cells_hidden(
     add_accounts(config)
     languages = [lang.code for lang in flows.languages]
     people = plan(languages)
-    client = TestClient(TestServer(create_app(config, clock=lambda: NOW)))
+    client = TestClient(TestServer(create_app(config, Services(clock=lambda: NOW))))
     await client.start_server()
     try:
         service = client.server.app[CONVERSATIONS]
-        service.clock = lambda: NOW
         deliveries = Counter[str]()
         for p in people:
             channel = str(p["channel"])
