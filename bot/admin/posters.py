@@ -9,6 +9,7 @@ person's controller sees it.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass
 from html import escape
 
@@ -89,9 +90,11 @@ def poster_svg(p: Poster) -> str:
     size = qr.symbol_size(scale=1, border=4)[0]
     buffer = io.BytesIO()
     qr.save(buffer, kind="svg", xmldecl=False, svgns=True, scale=1, border=4)
-    inner = buffer.getvalue().decode("ascii")
-    inner = inner.replace(
-        "<svg ", f'<svg x="45" y="80" width="120" height="120" viewBox="0 0 {size} {size}" ', 1
+    inner = re.sub(
+        r"^<svg[^>]*>",
+        f'<svg x="45" y="80" width="120" height="120" viewBox="0 0 {size} {size}" '
+        'shape-rendering="crispEdges">',
+        buffer.getvalue().decode("ascii"),
     )
     anchor = "middle"
     return (
