@@ -36,7 +36,9 @@ GRANTS: dict[Role, frozenset[Permission]] = {
     ),
     # Translators may try wording in a draft and preview it; publishing flows is an editor's
     # call, but a language's catalog is theirs to publish.
-    Role.TRANSLATOR: frozenset({Permission.VIEW, Permission.EDIT, Permission.TRANSLATE}),
+    Role.TRANSLATOR: frozenset(
+        {Permission.VIEW, Permission.EDIT, Permission.TRANSLATE, Permission.STATS}
+    ),
     Role.HOTLINE: frozenset({Permission.VIEW, Permission.DESK, Permission.STATS}),
     Role.VIEWER: frozenset({Permission.VIEW, Permission.STATS}),
 }
