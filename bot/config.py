@@ -132,7 +132,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         host=get("PUTOKAZ_HOST") or "127.0.0.1",
         port=_int(env, "PUTOKAZ_PORT", 8080, 0, 65535),
         session_ttl=_int(env, "PUTOKAZ_SESSION_TTL", 24 * 3600, 60, 30 * 24 * 3600),
-        web_idle=_int(env, "PUTOKAZ_WEB_IDLE", 30 * 60, 10, 30 * 24 * 3600),
+        web_idle=_int(env, "PUTOKAZ_WEB_IDLE", 30 * 60, 1, 30 * 24 * 3600),
         pepper=get("PUTOKAZ_PEPPER"),
         telegram_token=get("PUTOKAZ_TELEGRAM_TOKEN"),
         telegram_secret=get("PUTOKAZ_TELEGRAM_SECRET"),

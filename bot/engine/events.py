@@ -32,6 +32,9 @@ class Choose:
     option_id: str
     node: str | None = None
     screen: int | None = None
+    previous: str | None = None
+    """For Back on a screen that is never stored (a self-check question): the screen
+    before it, which the page remembers; used only when it really leads here."""
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,9 @@ class Reply:
     screen: int = 0
     """The number of this screen; buttons send it back with a tap."""
     code: str | None = None
+    previous: NodeId | None = None
+    """The screen this one was reached from, when neither is stored (self-check
+    questions): the page sends it back with Back, so Back goes to the previous question."""
     """The hand-off code shown on this screen (`handoff` is set only the first time)."""
 
     @property

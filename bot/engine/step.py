@@ -161,7 +161,30 @@ def _choose(
     if option is None or option.url is not None:
         return _show(flows, session, _here(flows, session), context)
     session = replace(session, node=node_id)
-    return _follow(flows, session, option, context)
+    previous = event.previous
+    if option.action is Action.BACK and previous and _leads_to(flows, previous, node_id):
+        return _go(flows, session, NodeId(previous), context, remember=False)
+    after, reply = _follow(flows, session, option, context)
+    shown = reply.node
+    if shown is not None and _unstored_chain(flows, node_id, shown):
+        reply = replace(reply, previous=node_id)
+    return after, reply
+
+
+def _unstored_chain(flows: Flows, origin: NodeId, target: NodeId) -> bool:
+    """Both screens are never stored, in one flow: only the page can remember the way back."""
+    first, second = flows.node(origin), flows.node(target)
+    return not first.remember and not second.remember and first.flow == second.flow
+
+
+def _leads_to(flows: Flows, previous: str, node_id: NodeId) -> bool:
+    """Whether `previous` is a screen with a button to `node_id`, both never stored."""
+    if previous not in flows.nodes:
+        return False
+    before = NodeId(previous)
+    if not _unstored_chain(flows, before, node_id):
+        return False
+    return any(o.goto == node_id for o in flows.node(before).options)
 
 
 def _stale(flows: Flows, session: Session, here: NodeId, event: Choose) -> bool:

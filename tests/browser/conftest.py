@@ -78,3 +78,11 @@ async def phone(browser: Browser) -> AsyncIterator[BrowserContext]:
     context = await browser.new_context(**PHONE)
     yield context
     await context.close()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every browser test runs in the session's event loop, where the shared browser lives."""
+    here = Path(__file__).parent
+    for item in items:
+        if here in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.asyncio(loop_scope="session"), append=False)

@@ -11,6 +11,7 @@ import pytest
 from click.testing import CliRunner
 
 from bot.cli import main
+from bot.service.web_links import WebLink, WebLinks
 
 README = (Path(__file__).parents[2] / "README.md").read_text()
 DOCS = "\n".join(p.read_text() for p in (Path(__file__).parents[2] / "docs").glob("*.md"))
@@ -77,6 +78,22 @@ def test_terminal_chat_walks_the_same_flows() -> None:
     assert result.exit_code == 0, result.output
     assert "[1] Your rights" in result.output
     assert "Quick exit" in result.output
+
+
+def test_link_web_prints_an_opaque_code_kept_on_the_server(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PUTOKAZ_DATA", str(tmp_path))
+    result = CliRunner().invoke(main, ["link", "web", "--lang", "fa", "--topic", "reflection"])
+    assert result.exit_code == 0, result.output
+    url = result.output.strip().splitlines()[-1]  # after the warning about a local address
+    assert url.startswith("http://127.0.0.1:8080/?s=")
+    assert "fa" not in url.split("?s=")[1].lower()
+    assert "reflection" not in url
+    code = url.split("?s=")[1]
+    assert WebLinks(tmp_path).find(code) == WebLink("fa", "reflection")
+    again = CliRunner().invoke(main, ["link", "web", "--lang", "fa", "--topic", "reflection"])
+    assert again.output.strip().splitlines()[-1] == url, "the same link keeps its code"
 
 
 @pytest.mark.parametrize(("path", "command"), ALL, ids=[p for p, _ in ALL])

@@ -221,3 +221,26 @@ def test_english_and_reviewed_languages_never_show_the_draft_notice(flows: Flows
     )
     _, french = go(reviewed, None, Start("fr-rights"))
     assert draft_notice(reviewed, "fr") not in french.notices
+
+
+def test_selfcheck_back_goes_to_the_previous_question(flows: Flows) -> None:
+    session, start = go(flows, None, Start("en-selfcheck"))
+    session, q1 = go(flows, session, Choose("begin", start.node, start.screen))
+    session, q2 = go(flows, session, Choose("yes", q1.node, q1.screen))
+    session, q3 = go(flows, session, Choose("no", q2.node, q2.screen))
+    assert (q2.node, q3.node) == ("selfcheck.q2_yes", "selfcheck.q3_yes")
+    assert q3.previous == "selfcheck.q2_yes", "the page is told where Back leads"
+    session, back = go(flows, session, Choose("back", q3.node, q3.screen, q3.previous))
+    assert back.node == "selfcheck.q2_yes"
+    assert session is not None
+    assert session.node == "selfcheck.start", "the question is still not stored"
+    session, back = go(flows, session, Choose("back", back.node, back.screen, q2.previous))
+    assert back.node == "selfcheck.q1"
+
+
+def test_selfcheck_back_ignores_a_previous_that_does_not_lead_here(flows: Flows) -> None:
+    session, start = go(flows, None, Start("en-selfcheck"))
+    session, q1 = go(flows, session, Choose("begin", start.node, start.screen))
+    session, q2 = go(flows, session, Choose("no", q1.node, q1.screen))
+    _, back = go(flows, session, Choose("back", q2.node, q2.screen, "selfcheck.q4"))
+    assert back.node == "selfcheck.start"

@@ -112,6 +112,8 @@ def _buttons(reply: Reply, buttons: tuple[Button, ...], ended: bool) -> str:
         f'<input type="hidden" name="screen" value="{reply.screen}">',
         f'<input type="hidden" name="language" value="{escape(reply.language)}">',
     ]
+    if reply.previous:
+        out.append(f'<input type="hidden" name="previous" value="{escape(reply.previous)}">')
     for button in buttons:
         nav = ' class="nav"' if button.option_id in NAV_BUTTONS else ""
         label = escape(button.label)

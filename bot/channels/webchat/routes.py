@@ -49,7 +49,8 @@ MAX_CHAT_BODY = 4096
 INPUT_LABEL = MsgKey("navigation.notice.input_label")
 """Optional notice naming the text box; without it the box has no label text."""
 COOKIE_VALUE = re.compile(r"[A-Za-z0-9_-]{43}")
-VIEW_VALUE = re.compile(r"^([a-z][a-z0-9_]*\.[a-z][a-z0-9_]*)~([A-Za-z-]{2,12})~([a-z]{0,4})$")
+NODE = r"[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*"
+VIEW_VALUE = re.compile(rf"^({NODE})~([A-Za-z-]{{2,12}})~([a-z]{{0,4}})~({NODE})?$")
 PAGE_HEADERS = {
     "Cache-Control": "no-store",
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; "
@@ -68,17 +69,20 @@ class View:
     typed: bool = False
     draft: bool = False
     """The screen carried the draft-language notice (shown once, so kept through the redirect)."""
+    previous: str | None = None
+    """Where Back on a self-check question leads (the page remembers it, the session not)."""
 
     def cookie(self) -> str:
         flags = ("t" if self.typed else "") + ("d" if self.draft else "")
-        return f"{self.node}~{self.language}~{flags}"
+        return f"{self.node}~{self.language}~{flags}~{self.previous or ''}"
 
     @classmethod
     def parse(cls, raw: str | None) -> View | None:
         match = VIEW_VALUE.match(raw or "")
         if match is None:
             return None
-        return cls(match.group(1), match.group(2), "t" in match.group(3), "d" in match.group(3))
+        flags = match.group(3)
+        return cls(match.group(1), match.group(2), "t" in flags, "d" in flags, match.group(4))
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,11 @@ async def static_file(request: web.Request) -> web.Response:
     if name not in types:
         raise web.HTTPNotFound()
     body = (STATIC / name).read_text(encoding="utf-8")
-    return web.Response(text=body, content_type=types[name], headers={"Cache-Control": "no-cache"})
+    response = web.Response(
+        text=body, content_type=types[name], headers={"Cache-Control": "no-cache"}
+    )
+    response.enable_compression()  # prepaid data: a third of the bytes
+    return response
 
 
 def _cookie(request: web.Request) -> str | None:
@@ -149,6 +157,7 @@ async def page(site: Site, request: web.Request) -> web.StreamResponse:
     session = await conversations.peek(CHANNEL, cookie, _idle(site)) if cookie else None
     notices: tuple[str, ...] = ()
     ended = False
+    previous: str | None = None
     if view is not None and is_ending(flows, NodeId(view.node)) and flows.language(view.language):
         reply, ended = render(flows, NodeId(view.node), view.language), True
     elif session is not None and session.node is not None and session.node in flows.nodes:
@@ -157,7 +166,7 @@ async def page(site: Site, request: web.Request) -> web.StreamResponse:
             shown = NodeId(view.node)
             # An answer is stored as its topic's start: show the answer the tap led to.
             if public_node(flows, shown) == node:
-                node = shown
+                node, previous = shown, view.previous
             if view.typed:
                 key = flows.navigation.notices["free_text"]
                 notices = (flows.text(session.language or SOURCE_LANGUAGE, key).value,)
@@ -165,7 +174,8 @@ async def page(site: Site, request: web.Request) -> web.StreamResponse:
             if draft is not None:
                 notices = (draft, *notices)
         reply = render(flows, node, session.language, session.handoff_code or NO_CODE)
-        reply = replace(reply, screen=session.screen)
+        back_to = NodeId(previous) if previous else None
+        reply = replace(reply, screen=session.screen, previous=back_to)
     else:
         language = suggest_language(request.headers.get("Accept-Language"), flows.languages)
         reply = render(flows, flows.navigation.start, language)
@@ -180,6 +190,7 @@ async def page(site: Site, request: web.Request) -> web.StreamResponse:
         resume=resume,
     )
     response = web.Response(text=html, content_type="text/html", headers=PAGE_HEADERS)
+    response.enable_compression()
     if view is not None:
         response.del_cookie(VIEW_COOKIE, path="/")
     return response
@@ -224,7 +235,9 @@ def parse_event(data: Any, device_languages: str | None = None) -> Event:
             screen = int(screen)
         if not isinstance(screen, int) or isinstance(screen, bool):
             screen = None
-        return Choose(option[:32], node if isinstance(node, str) else None, screen)
+        previous = data.get("previous")
+        previous = previous[:64] if isinstance(previous, str) and previous else None
+        return Choose(option[:32], node if isinstance(node, str) else None, screen, previous)
     if action == "text":
         return Text()
     if isinstance(action, str) and action in COMMANDS:
@@ -254,6 +267,7 @@ def reply_json(
         "notices": list(reply.notices),
         "effects": [e.value for e in reply.effects],
         "code": reply.code,
+        "previous": reply.previous,
         "labels": labels or {},
         "messages": [
             {
@@ -342,7 +356,11 @@ def _view(flows: Flows, reply: Reply, *, typed: bool = False) -> View:
     """What the redirected page shows: the node, and the notices that were meant once."""
     draft = draft_notice(flows, reply.language)
     return View(
-        reply.node or "", reply.language, typed, draft is not None and draft in reply.notices
+        reply.node or "",
+        reply.language,
+        typed,
+        draft is not None and draft in reply.notices,
+        reply.previous,
     )
 
 

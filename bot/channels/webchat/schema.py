@@ -17,6 +17,7 @@ FIELDS: Mapping[str, type] = {
     "screen": int,
     "language": str,
     "fresh": bool,
+    "previous": str,
 }
 """Every field the page sends, with its JSON type; `action` is required."""
 REQUIRED = ("action",)

@@ -15,6 +15,8 @@
   var SIZES = ["-1", "0", "1", "2", "3"];
   var TAB = "putokaz-tab", SIZE = "putokaz-size";
   var busy = false, lastBody = null, ended = false;
+  // Self-check questions are never stored on the server: the way back lives only here.
+  var trail = [];
   var channel = null;
   root.className += " js";
 
@@ -67,7 +69,10 @@
     }).then(function (reply) {
       busy = false; body.classList.remove("busy");
       offline.hidden = true;
-      if (request.action === "text") showTyped(reply); else show(reply, chosen);
+      if (request.action === "text") { showTyped(reply); return; }
+      if (reply.previous) trail.push(reply.previous);
+      else if (!request.previous) trail = [];
+      show(reply, chosen);
     }).catch(function () {
       busy = false; body.classList.remove("busy");
       var pressed = chat.querySelectorAll(".chosen");
@@ -85,6 +90,8 @@
   // --- drawing a screen: it starts at its first line, just below the header
   function show(reply, chosen) {
     var effects = reply.effects || [];
+    var before = chat.querySelector(".screen");
+    var was = before ? before.getAttribute("data-node") : "";
     if (effects.indexOf("quick_exit") >= 0) { quickExit(); return; }
     // Forget clears the page like quick exit (and every other tab); the language stays.
     if (effects.indexOf("forget") >= 0) { tell("forget"); ended = true; } else ended = false;
@@ -96,7 +103,7 @@
     var screen = element("section", "screen");
     screen.setAttribute("data-node", reply.node || "");
     screen.setAttribute("data-screen", String(reply.screen || 0));
-    if (chosen && !ended) {
+    if (chosen && !ended && reply.node !== was) {
       var echo = element("p", "echo"); var span = element("span", "");
       span.textContent = chosen; echo.appendChild(span); screen.appendChild(echo);
     }
@@ -105,7 +112,7 @@
     });
     (reply.messages || []).forEach(function (m) {
       var div = element("div", "msg");
-      richText(div, m.text, reply.handoff_code);
+      richText(div, m.text, reply.code);
       screen.appendChild(div);
       if (m.buttons && m.buttons.length) screen.appendChild(buttons(m.buttons, reply));
     });
@@ -167,6 +174,7 @@
     form.method = "post"; form.action = "/chat";
     hidden(form, "action", ended ? "start" : "choose"); hidden(form, "node", reply.node || "");
     hidden(form, "screen", String(reply.screen || 0)); hidden(form, "language", reply.language || "");
+    if (trail.length) hidden(form, "previous", trail[trail.length - 1]);
     list.forEach(function (b) {
       var el;
       if (b.url) { el = element("a", ""); el.href = b.url; el.rel = "noreferrer"; }
@@ -216,11 +224,16 @@
       send({ action: "start", language: form.elements.language.value }, button.textContent);
       return;
     }
-    send({
+    var request = {
       action: "choose", option: button.value,
       node: form.elements.node ? form.elements.node.value : null,
       screen: form.elements.screen ? Number(form.elements.screen.value) : null
-    }, button.textContent);
+    };
+    if (button.value === "back" && form.elements.previous) {
+      request.previous = form.elements.previous.value;
+      trail.pop();
+    }
+    send(request, button.textContent);
   });
   document.getElementById("retry").addEventListener("click", function () {
     if (lastBody) send(lastBody.request, lastBody.chosen);
@@ -251,6 +264,8 @@
   try { known = !!(tabStore && tabStore.getItem(TAB)); if (tabStore) tabStore.setItem(TAB, "1"); } catch (e) { /* ignore */ }
   if (window.location.search) window.history.replaceState(null, "", window.location.pathname);
   var drawn = chat.querySelector(".screen");
+  var sentBack = drawn && drawn.querySelector("input[name=previous]");
+  if (sentBack) trail = [sentBack.value];
   if (drawn) enhance(drawn);
   if (!drawn) send({ action: "start", fresh: !known });
   else if (!known && body.getAttribute("data-resume") === "1") {
