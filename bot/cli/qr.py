@@ -21,8 +21,18 @@ from bot.cli.link import _known_language, web_url
     show_default=True,
     help="Where the QR code leads.",
 )
-@click.option("--bot", "telegram_username", envvar="PUTOKAZ_TELEGRAM_USERNAME")
-@click.option("--uri", "viber_uri", envvar="PUTOKAZ_VIBER_URI")
+@click.option(
+    "--bot",
+    "telegram_username",
+    envvar="PUTOKAZ_TELEGRAM_USERNAME",
+    help="The Telegram bot's @username (default: PUTOKAZ_TELEGRAM_USERNAME).",
+)
+@click.option(
+    "--uri",
+    "viber_uri",
+    envvar="PUTOKAZ_VIBER_URI",
+    help="The Viber bot's chat URI (default: PUTOKAZ_VIBER_URI).",
+)
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
