@@ -7,11 +7,12 @@ becomes one `BodyRefused` with a status and a reason for the route's one log lin
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestPayloadError
+
+from bot.channels import json_codec
 
 
 class BodyRefused(Exception):
@@ -44,7 +45,7 @@ async def read_body(request: web.Request, limit: int) -> bytes:
 def parse_json(raw: bytes) -> Any:
     """The JSON value of `raw`; BodyRefused when it is not UTF-8 JSON or nests too deep."""
     try:
-        return json.loads(raw)
+        return json_codec.loads(raw)
     except RecursionError:
         raise BodyRefused(400, "nesting") from None
     except ValueError:  # JSONDecodeError and UnicodeDecodeError

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cached_property
-from typing import NewType
+from typing import Any, NewType
 
 NodeId = NewType("NodeId", str)
 OptionId = NewType("OptionId", str)
@@ -139,6 +139,14 @@ class Flows:
     texts: Mapping[str, Mapping[MsgKey, Text]] = field(default_factory=dict)
     options_by_node: Mapping[NodeId, Mapping[OptionId, Option]] = field(default_factory=dict)
     glossary: Glossary = field(default_factory=Glossary)
+
+    @cached_property
+    def rendered(self) -> dict[tuple[NodeId, str], Any]:
+        """step()'s memo: the reply of a node without a hand-off code, per language.
+
+        A pure function of these flows, composed once instead of on every turn; each
+        Flows has its own (a copy made with `replace` starts empty)."""
+        return {}
 
     def node(self, node_id: NodeId) -> Node:
         return self.nodes[node_id]

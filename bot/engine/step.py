@@ -315,6 +315,24 @@ def _render(
     *,
     notify: bool = True,
 ) -> Reply:
+    if node.handoff:  # the code and the topics are the session's own
+        return _compose(flows, node, language, code, topics, notify=notify)
+    key = (node.id, language)
+    reply: Reply | None = flows.rendered.get(key)
+    if reply is None:
+        reply = flows.rendered[key] = _compose(flows, node, language, code, topics)
+    return reply
+
+
+def _compose(
+    flows: Flows,
+    node: Node,
+    language: str,
+    code: str,
+    topics: tuple[str, ...],
+    *,
+    notify: bool = True,
+) -> Reply:
     spoken = flows.language(language)
     direction = spoken.direction if spoken else "ltr"
     fallback = False

@@ -100,6 +100,9 @@ def putokaz(fake: FakeTelegramAPI, data: Path, redis: RedisServer | None) -> Ite
         "PUTOKAZ_TELEGRAM_SECRET": SECRET,
         "PUTOKAZ_TELEGRAM_API_URL": fake.base_url,
         "PUTOKAZ_PUBLIC_URL": "https://putokaz.test",
+        # One log handler (stderr, which ServerProcess sends to a file), as under systemd;
+        # the tests' extra log file would write every line twice.
+        "PUTOKAZ_LOG_FILE": "",
     }
     if redis is not None:
         env["PUTOKAZ_REDIS_URL"] = redis.url

@@ -223,6 +223,35 @@ def test_english_and_reviewed_languages_never_show_the_draft_notice(flows: Flows
     assert draft_notice(reviewed, "fr") not in french.notices
 
 
+def test_a_screen_shown_again_is_the_same_reply_and_copies_of_the_flows_do_not_share_it(
+    flows: Flows,
+) -> None:
+    _, first = step(flows, None, Start("en"), StepContext(0.0))
+    _, again = step(flows, None, Start("en"), StepContext(1.0))
+    assert again == first
+    assert flows.rendered, "the reply was kept for the next turn"
+
+    texts = {key: dict(table) for key, table in flows.texts.items()}
+    copied = replace(flows, texts=texts)
+    assert copied.rendered == {}
+    _, from_copy = step(copied, None, Start("en"), StepContext(0.0))
+    assert from_copy == first
+
+
+def test_a_handoff_screen_is_composed_for_each_session(flows: Flows) -> None:
+    hotline = flows.navigation.hotline
+    replies = [
+        go(flows, at(flows, "rights.legal"), Choose("hotline"), code=code)[1]
+        for code in ("K7F3", "M4NP")
+    ]
+
+    assert [(r.node, r.code) for r in replies] == [(hotline, "K7F3"), (hotline, "M4NP")]
+    texts = ["".join(m.text for m in r.messages) for r in replies]
+    assert "K7F3" in texts[0]
+    assert "M4NP" in texts[1]
+    assert (hotline, "en") not in flows.rendered
+
+
 def test_selfcheck_back_goes_to_the_previous_question(flows: Flows) -> None:
     session, start = go(flows, None, Start("en-selfcheck"))
     session, q1 = go(flows, session, Choose("begin", start.node, start.screen))

@@ -112,3 +112,47 @@ async def test_a_single_server_on_sqlite_reloads_on_its_next_check(tmp_path: Pat
         assert OLD in await menu_text(server)
         publish(flows, env, server.data_dir)
         await until_new(server)
+
+
+async def test_a_staff_publish_on_one_replica_reaches_the_other_within_a_second(
+    tmp_path: Path,
+) -> None:
+    # Replicas on one host share the data folder (staff.db holds the published versions);
+    # sessions, locks and the content number are in Redis.
+    flows = flows_copy(tmp_path)
+    shared = tmp_path / "shared"
+    redis = RedisServer(tmp_path / "redis").start()
+    env = {
+        "PUTOKAZ_REDIS_URL": redis.url,
+        "PUTOKAZ_PEPPER": "reload-test-pepper-0123456789",
+        "PUTOKAZ_DATA": str(shared),
+    }
+    servers = [ServerProcess(tmp_path / f"replica{i}", env=env) for i in range(2)]
+    try:
+        await asyncio.to_thread(servers[0].start)
+        await asyncio.to_thread(servers[1].start)
+        assert OLD in await menu_text(servers[1])
+        edited = tmp_path / "edited"
+        shutil.copytree(flows, edited)
+        welcome = edited / "welcome.yaml"
+        welcome.write_text(welcome.read_text(encoding="utf-8").replace(OLD, NEW), "utf-8")
+        clean = {k: v for k, v in os.environ.items() if not k.startswith("PUTOKAZ_")}
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "flows", "import", str(edited), "-m", "reload test"],
+            env=clean | env,
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=tmp_path,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        published = time.monotonic()
+        other = await until_new(servers[1])
+    finally:
+        for server in servers:
+            await asyncio.to_thread(server.stop)
+        redis.stop()
+    loading = re.search(r"event=flows_reloaded count=1 nodes=\d+ ms=([\d.]+)", log_of(servers[1]))
+    assert loading is not None, log_of(servers[1])
+    notice_and_swap = other - published - float(loading.group(1)) / 1000
+    assert notice_and_swap < WITHIN, f"{other - published:.2f} s, {loading.group(1)} ms loading"

@@ -1,20 +1,36 @@
-"""python-telegram-bot's `BaseRequest` on the app's pooled aiohttp `ClientSession`.
+"""python-telegram-bot's `BaseRequest` on the app's pooled aiohttp `ClientSession`, and the
+same request made directly for the calls that answer people.
 
 One HTTP client for every platform call; measured ~25x less CPU per call than PTB's
 default httpx client under 50 concurrent updates (tests/bench/telegram_bench.py).
+`AiohttpRequest.call` skips PTB's `Bot._post` wrapper (per-parameter JSON encoding,
+defaults, RequestData) and parses the answer only when the caller needs it; errors are
+PTB's exceptions, raised as PTB raises them, so the retry policy is the same.
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
+from collections.abc import Mapping
 from functools import lru_cache
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
-from telegram.error import NetworkError, TelegramError, TimedOut
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 from telegram.request import BaseRequest, RequestData
 
+from bot.channels import json_codec
 from bot.metrics import Metrics
 
 JSON_HEADERS = {"Content-Type": "application/json", "User-Agent": BaseRequest.USER_AGENT}
@@ -69,6 +85,28 @@ class AiohttpRequest(BaseRequest):
             _given(connect_timeout, self._connect_timeout), _given(read_timeout, self._read_timeout)
         )
         body = _payload(request_data) if request_data is not None else None
+        return await self._send(url, method, body, timeout)
+
+    async def call(self, url: str, data: Mapping[str, Any], *, result: bool = True) -> Any:
+        """POST one Bot API call as JSON; its `result` (None when `result` is False and the
+        call succeeded: its answer is not parsed). Raises what PTB's `Bot._post` raises."""
+        if self._session is None:
+            await self.initialize()
+        timeout = _timeout(self._connect_timeout, self._read_timeout)
+        status, raw = await self._send(url, "POST", json_codec.dumps(data), timeout)
+        if HTTPStatus.OK <= status <= 299 and not result:
+            return None
+        if HTTPStatus.OK <= status <= 299:
+            answer = self.parse_json_payload(raw)
+            if not answer.get("ok"):
+                raise TelegramError("Invalid server response")
+            return answer.get("result")
+        raise _error(status, raw)
+
+    async def _send(
+        self, url: str, method: str, body: bytes | None, timeout: aiohttp.ClientTimeout
+    ) -> tuple[int, bytes]:
+        assert self._session is not None
         try:
             async with self._session.request(
                 method, url, data=body, headers=JSON_HEADERS, timeout=timeout
@@ -96,8 +134,8 @@ class AiohttpRequest(BaseRequest):
     def parse_json_payload(payload: bytes) -> dict[str, Any]:
         # PTB's version logs the payload when it does not parse; it may hold chat data.
         try:
-            data = json.loads(payload)
-        except ValueError as error:
+            data = json_codec.loads(payload)
+        except (ValueError, RecursionError) as error:
             raise TelegramError("Invalid server response") from error
         if not isinstance(data, dict):
             raise TelegramError("Invalid server response")
@@ -107,9 +145,37 @@ class AiohttpRequest(BaseRequest):
 def _payload(request_data: RequestData) -> bytes:
     """The JSON body as UTF-8: PTB's json_payload escapes every non-ASCII character, which
     makes a Persian or Russian screen three times the bytes to encode, send and parse."""
-    return json.dumps(
-        request_data.json_parameters, ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    return json_codec.dumps(request_data.json_parameters)
+
+
+def _error(status: int, raw: bytes) -> TelegramError:
+    """The exception PTB's BaseRequest raises for a non-2xx answer (its _request_wrapper)."""
+    try:
+        message = f"{HTTPStatus(status).phrase} ({status})"
+    except ValueError:
+        message = f"Unknown HTTPError ({status})"
+    try:
+        answer = AiohttpRequest.parse_json_payload(raw)
+    except TelegramError:
+        answer = {}
+    description = answer.get("description")
+    if isinstance(description, str) and description:
+        message = description
+    parameters = answer.get("parameters")
+    if isinstance(parameters, dict):
+        if migrated := parameters.get("migrate_to_chat_id"):
+            return ChatMigrated(migrated)
+        if retry_after := parameters.get("retry_after"):
+            return RetryAfter(retry_after)
+    if status == HTTPStatus.FORBIDDEN:
+        return Forbidden(message)
+    if status in (HTTPStatus.NOT_FOUND, HTTPStatus.UNAUTHORIZED):
+        return InvalidToken(message)
+    if status == HTTPStatus.BAD_REQUEST:
+        return BadRequest(message)
+    if status == HTTPStatus.CONFLICT:
+        return Conflict(message)
+    return NetworkError(message)
 
 
 @lru_cache(maxsize=16)

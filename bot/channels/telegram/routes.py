@@ -15,6 +15,7 @@ from collections.abc import AsyncIterator
 import aiohttp
 from aiohttp import web
 
+from bot.channels import json_codec
 from bot.channels.body import BodyRefused, read_json
 from bot.channels.telegram.api import TelegramAPI
 from bot.channels.telegram.channel import CHANNEL, TelegramChannel
@@ -126,7 +127,7 @@ class TelegramRoutes:
             answer = None
         if answer is None:
             return web.Response(status=200)
-        return web.json_response(answer)
+        return web.Response(body=json_codec.dumps(answer), content_type="application/json")
 
     def _refused(self, status: int, reason: str) -> web.Response:
         self.conversations.metrics.update(CHANNEL, "refused")

@@ -1,0 +1,88 @@
+"""Before and after, back to back: the server's CPU per update flat out, for the code at a git
+revision and for the working tree, alternating so both see the same machine load.
+
+`python -m tests.bench.compare REV [ROUNDS]` checks REV out into a temporary worktree and
+runs `putokaz serve` from it (PYTHONPATH) and from here, ROUNDS times each (default 3),
+with the same fake Bot API, load generator and SQLite mode; prints the medians.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bot.config import load_config
+from bot.service.runtime import load_flows
+from tests.bench.load import Conversations, cpu_seconds, saturation
+from tests.bench.telegram_bench import CLIENTS, TOKEN, WARM_UP, pin, putokaz
+from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.server import REPO
+
+UPDATES = 4_000
+
+
+def per_update(fake: FakeTelegramAPI, data: Path, supply: Conversations) -> tuple[float, float]:
+    """(server CPU µs per update, updates/s) for one fresh server on one core."""
+    with putokaz(fake, data, None) as server:
+        pin(server.pid)
+        asyncio.run(saturation(server.url, supply.chats(WARM_UP), CLIENTS))
+        before = cpu_seconds(server.pid)
+        run = asyncio.run(saturation(server.url, supply.chats(UPDATES), CLIENTS))
+        return (cpu_seconds(server.pid) - before) / len(run.trips) * 1e6, run.rate
+
+
+def main(revision: str, rounds: int = 3) -> list[str]:
+    flows = load_flows(load_config(env={}))
+    supply = Conversations(flows)
+    results: dict[str, list[tuple[float, float]]] = {revision: [], "working tree": []}
+    with (
+        tempfile.TemporaryDirectory() as folder,
+        FakeTelegramAPI(token=TOKEN).run_in_thread() as fake,
+    ):
+        old = Path(folder) / "before"
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(old), revision],
+            cwd=REPO,
+            check=True,
+            capture_output=True,
+        )
+        path = os.environ.get("PYTHONPATH")
+        try:
+            for number in range(rounds):
+                for label, tree in ((revision, old), ("working tree", REPO)):
+                    os.environ["PYTHONPATH"] = str(tree)
+                    data = Path(folder) / f"data-{number}-{len(results[label])}-{label[:7]}"
+                    results[label].append(per_update(fake, data, supply))
+        finally:
+            if path is None:
+                os.environ.pop("PYTHONPATH", None)
+            else:
+                os.environ["PYTHONPATH"] = path
+            subprocess.run(
+                ["git", "worktree", "remove", "--force", str(old)], cwd=REPO, capture_output=True
+            )
+    rows = [
+        f"| code | CPU per update, median of {rounds} (all) | updates/s, median |",
+        "|---|---:|---:|",
+    ]
+    for label, runs in results.items():
+        cpus = [c for c, _ in runs]
+        rates = [r for _, r in runs]
+        each = " · ".join(f"{c:.0f}" for c in cpus)
+        rows.append(
+            f"| {label} | {statistics.median(cpus):.0f} µs ({each}) "
+            f"| {statistics.median(rates):,.0f} |"
+        )
+    before = statistics.median(c for c, _ in results[revision])
+    after = statistics.median(c for c, _ in results["working tree"])
+    rows.append(f"\nafter / before: {after / before:.2f}")
+    return rows
+
+
+if __name__ == "__main__":
+    print("\n".join(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 3)))
