@@ -84,7 +84,28 @@ async def test_publish_changes_the_web_chat_without_restart_and_restore_brings_i
     data = staff_data(config)
     audit = [(e.actor, e.action, e.subject) for e in data.audit.recent()]
     data.close()
-    assert audit[:2] == [("erin", "restored", "version 3"), ("erin", "published", "version 2")]
+    assert audit[:3] == [
+        ("erin", "restored", "version 3"),
+        ("erin", "published", "version 2"),
+        ("erin", "logged_in", "erin"),
+    ]
+
+
+async def test_publish_and_restore_are_counted_in_the_metrics(staff: Staff, flows: Flows) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    await staff.login("erin")
+    await change_sentence(staff, old_sentence(flows), NEW)
+    assert (await publish(staff))[0] == 200
+    assert (await staff.post("/admin/history/1/restore"))[0] == 200
+    response = await staff.client.get("/metrics")
+    counts = {
+        sample.labels["kind"]: sample.value
+        for family in text_string_to_metric_families(await response.text())
+        for sample in family.samples
+        if sample.name == "putokaz_publishes_total"
+    }
+    assert counts == {"publish": 1.0, "rollback": 1.0, "other": 0.0}
 
 
 async def test_history_shows_the_diff_against_the_previous_version(
@@ -187,3 +208,22 @@ async def test_a_reload_after_a_publish_keeps_the_published_version(
     await publish(staff)
     await staff.client.server.app[LIVE].reload(99)
     assert NEW in chat_text(await chat_how_long(staff.client))
+
+
+async def test_a_draft_older_than_the_published_version_asks_before_publishing_over_it(
+    staff: Staff, flows: Flows, config: Config
+) -> None:
+    await staff.login("erin")
+    await change_sentence(staff, old_sentence(flows), NEW)
+    async with running(config) as other_app:
+        adam = Staff(other_app)
+        await adam.login("adam")
+        await change_sentence(adam, old_sentence(flows), "Adam's version of the sentence.")
+        status, _ = await publish(adam, "adam first")
+        assert status == 200
+    status, html = await publish(staff)
+    assert status == 422
+    assert "was published after your draft started" in html
+    status, html = await staff.post("/admin/draft/publish", message="mine", over="2")
+    assert status == 200
+    assert "Version 3" in html

@@ -46,6 +46,7 @@ def staff_server(tmp_path: Path, telegram: FakeTelegramAPI) -> Iterator[ServerPr
 
     staff = open_staff_data(data / "staff.db", load_pepper(data))
     staff.accounts.add("erin", Role.EDITOR, PASSWORD, 0.0)
+    staff.accounts.add("adam", Role.ADMIN, PASSWORD, 0.0)
     staff.close()
     env = {"PUTOKAZ_TELEGRAM_TOKEN": TOKEN, "PUTOKAZ_TELEGRAM_API_URL": telegram.base_url}
     with ServerProcess(data, env=env) as server:
@@ -199,4 +200,20 @@ async def test_the_graph_and_node_form_fit_a_phone(
     width = await page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE["viewport"]["width"]
     await page.screenshot(path=str(screenshots / "staff-node-phone.png"), full_page=True)
+    await context.close()
+
+
+async def test_an_admin_reads_the_audit_log(
+    browser: Browser, staff_server: ServerProcess, screenshots: Path
+) -> None:
+    context = await browser.new_context(**LAPTOP)
+    page = await context.new_page()
+    await page.goto(f"{staff_server.url}/admin/login")
+    await page.fill("#name", "adam")
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+    await page.get_by_role("navigation").get_by_role("link", name="Audit").click()
+    await expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    await expect(page.locator("table")).to_contain_text("logged_in")
+    await page.screenshot(path=str(screenshots / "staff-audit.png"), full_page=True)
     await context.close()

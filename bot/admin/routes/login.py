@@ -8,6 +8,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from bot.admin import csrf
+from bot.admin.audit import AuditEntry
 from bot.admin.keys import SETTINGS, STAFF_DATA, staff_session
 from bot.admin.middleware import COOKIE, PATH
 from bot.admin.staff_sessions import StaffSession
@@ -77,6 +78,7 @@ async def login(request: web.Request) -> web.StreamResponse:
         return _form(request, 401, "wrong", name)
     data.throttle.succeeded(name)
     token = data.sessions.open(account, now)
+    data.audit.record(AuditEntry(now, account.name, "logged_in", account.name))
     log_event("staff_login", status="ok")
     response = web.HTTPSeeOther("/admin/")
     response.set_cookie(
