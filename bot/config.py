@@ -46,6 +46,10 @@ class Config:
     shutdown_timeout: int = 20
     staff_idle: int = 30 * 60
     """Seconds without a request after which a staff session at /admin ends."""
+    handoff_code_days: int = 7
+    """Days the hotline's desk keeps a hand-off code before it is purged."""
+    telegram_username: str | None = None
+    viber_uri: str | None = None
     extra: Mapping[str, str] = field(default_factory=dict)
 
     @property
@@ -145,4 +149,7 @@ def load_config(env: Mapping[str, str] | None = None, dotenv: Path | None = None
         metrics_token=get("PUTOKAZ_METRICS_TOKEN"),
         shutdown_timeout=_int(env, "PUTOKAZ_SHUTDOWN_TIMEOUT", 20, 1, 600),
         staff_idle=_int(env, "PUTOKAZ_STAFF_IDLE", 30 * 60, 60, 24 * 3600),
+        handoff_code_days=_int(env, "PUTOKAZ_HANDOFF_CODE_DAYS", 7, 1, 90),
+        telegram_username=get("PUTOKAZ_TELEGRAM_USERNAME"),
+        viber_uri=get("PUTOKAZ_VIBER_URI"),
     )

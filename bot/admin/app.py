@@ -14,12 +14,14 @@ import jinja2
 from aiohttp import web
 
 from bot.admin import csrf
+from bot.admin.desk import DeskCodes
 from bot.admin.keys import SETTINGS, STAFF, STAFF_DATA, AdminSettings
 from bot.admin.middleware import security_headers, staff_only
 from bot.admin.roles import Permission, can
 from bot.admin.routes import ROUTE_MODULES
 from bot.admin.staff_sessions import StaffSession
 from bot.admin.timefmt import FILTERS
+from bot.logs import log_event
 
 STATIC = resources.files("bot.admin") / "static"
 STATIC_TYPES = {".css": "text/css", ".js": "application/javascript", ".svg": "image/svg+xml"}
@@ -99,4 +101,7 @@ async def _purge_forever(app: web.Application, parent: web.Application) -> None:
         now = app[SETTINGS].clock()
         parent[STAFF_DATA].sessions.purge(now)
         parent[STAFF_DATA].throttle.purge(now)
+        purged = DeskCodes(parent[STAFF_DATA].conn).purge(now, app[SETTINGS].code_days)
+        if purged:
+            log_event("desk_codes_purged", count=purged)
         await asyncio.sleep(PURGE_EVERY)

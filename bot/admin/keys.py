@@ -24,6 +24,13 @@ class AdminSettings:
     """Cookies marked Secure: the site is served over HTTPS (PUTOKAZ_PUBLIC_URL is set)."""
     clock: Callable[[], float] = field(default=time.time)
     staff_idle: float = 30 * 60
+    data_dir: Path | None = None
+    """Where the web link codes live (PUTOKAZ_DATA/web_links.json)."""
+    public_url: str | None = None
+    telegram_username: str | None = None
+    viber_uri: str | None = None
+    code_days: int = 7
+    """Days the hotline's desk keeps a hand-off code (PUTOKAZ_HANDOFF_CODE_DAYS)."""
 
 
 SETTINGS = web.AppKey("admin_settings", AdminSettings)

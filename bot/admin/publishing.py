@@ -11,6 +11,7 @@ from bot.admin.keys import CONTENT_VERSIONS, LIVE, SETTINGS, STAFF_DATA, staff_s
 from bot.admin.workspace import checked
 from bot.logs import log_event
 from bot.store.versions import FlowFiles, VersionInfo
+from bot.web.keys import CONVERSATIONS
 
 
 class NotPublishable(Exception):
@@ -41,6 +42,8 @@ async def publish(
     assert version is not None
     await request.config_dict[LIVE].apply(version)
     data.audit.record(AuditEntry(now, author, action, f"version {info.number}", message))
+    kind = "rollback" if restored_from is not None else "publish"
+    request.config_dict[CONVERSATIONS].metrics.publish(kind)
     # The other replicas: the content number's notice makes them load it from staff.db.
     number = await request.config_dict[CONTENT_VERSIONS].bump()
     log_event("flows_published", count=number, version=info.number, kind=action)

@@ -17,6 +17,7 @@ from bot.cli.doctor import doctor
 from bot.cli.group import Group
 from bot.cli.i18n import i18n
 from bot.cli.link import link
+from bot.cli.qr import qr
 from bot.cli.telegram import telegram
 from bot.cli.viber import viber
 
@@ -175,6 +176,7 @@ def reload() -> None:
 
 
 main.add_command(link)
+main.add_command(qr)
 
 
 @main.command()

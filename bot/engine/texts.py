@@ -42,6 +42,8 @@ def isolate(value: str) -> str:
 
 def fill(text: str, values: Mapping[str, str], *, rtl: bool = False) -> str:
     """Replace known `{placeholders}`; leave unknown ones (runtime values) in place."""
+    if "{" not in text and "}" not in text:  # most texts: no regex run (load time, per language)
+        return text
 
     def replacement(match: re.Match[str]) -> str:
         whole, name = match.group(0), match.group(1)
@@ -120,6 +122,7 @@ def localize(
     """Add a text table per language; gaps fall back to the source text, marked as such."""
     values = contact_values(flows)
     texts: dict[str, Mapping[MsgKey, Text]] = {SOURCE_LANGUAGE: flows.texts[SOURCE_LANGUAGE]}
+    fallbacks: dict[tuple[MsgKey, bool], Text] = {}
     for language in languages:
         if language.code == SOURCE_LANGUAGE:
             continue
@@ -130,7 +133,10 @@ def localize(
             translated = find(key, source)
             if translated:
                 table[key] = Text(fill(translated, values, rtl=rtl))
-            else:
-                table[key] = Text(fill(source, values, rtl=rtl), fallback=True)
+            else:  # the same in every language of a direction: made once
+                gap = (key, rtl)
+                if gap not in fallbacks:
+                    fallbacks[gap] = Text(fill(source, values, rtl=rtl), fallback=True)
+                table[key] = fallbacks[gap]
         texts[language.code] = table
     return replace(flows, languages=languages, texts=texts)

@@ -29,6 +29,7 @@ from bot.channels.base import (
 )
 from bot.engine import Flows, Session, StepContext, step
 from bot.engine.events import Start
+from bot.engine.payload import parse_payload
 from bot.engine.relocate import relocate
 from bot.engine.reply import Effect
 from bot.engine.step import public_node
@@ -178,7 +179,7 @@ class Conversations:
             node = public_node(flows, reply.node)
             # The screen shown counts in the same write; a reply given up shows nothing.
             tally = (
-                Tally.of(now, reply.language, node)
+                Tally.of(now, reply.language, node, channel, _origin(event))
                 if node is not None and outcome is Outcome.ANSWERED
                 else None
             )
@@ -222,3 +223,10 @@ def _idle(session: Session, now: float, limit: float | None) -> bool:
 
 def _name(error: BaseException) -> str:
     return type(error).__name__
+
+
+def _origin(event: object) -> str:
+    """How a conversation was opened, for the counts: "" unless this is a start."""
+    if not isinstance(event, Start):
+        return ""
+    return parse_payload(event.payload).campaign or "direct"

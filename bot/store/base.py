@@ -43,28 +43,47 @@ class Delivery:
 
 @dataclass(frozen=True, slots=True)
 class Tally:
-    """One anonymous statistics count: a screen shown on a day in a language, no key."""
+    """One anonymous statistics count: a screen shown on a day in a language on a channel,
+    and for the first screen of a conversation how it was opened; no key, nothing else."""
 
     day: str
     """The UTC day, e.g. 2026-12-01."""
     language: str
     node: str
+    channel: str = ""
+    origin: str = ""
+    """"" after a tap or a message; on a start: "direct", or the link's campaign tag."""
 
     @classmethod
-    def of(cls, now: float, language: str, node: str) -> Tally:
+    def of(cls, now: float, language: str, node: str, channel: str = "", origin: str = "") -> Tally:
         """The count for a screen shown at `now` (seconds since the epoch)."""
-        return cls(time.strftime("%Y-%m-%d", time.gmtime(now)), language, node)
+        return cls(time.strftime("%Y-%m-%d", time.gmtime(now)), language, node, channel, origin)
 
     @property
     def field(self) -> str:
-        """`language|node`: one counter within the day (neither ever holds a `|`)."""
-        return f"{self.language}|{self.node}"
+        """`language|node|channel|origin`: one counter within the day (none holds a `|`)."""
+        if not self.channel and not self.origin:
+            return f"{self.language}|{self.node}"
+        return f"{self.language}|{self.node}|{self.channel}|{self.origin}"
 
     @staticmethod
     def parse_field(field: str) -> tuple[str, str]:
         """(language, node) back from `field`."""
-        language, _, node = field.partition("|")
-        return language, node
+        language, _, rest = field.partition("|")
+        return language, rest.split("|", 1)[0]
+
+    @classmethod
+    def from_field(cls, day: str, field: str) -> Tally:
+        parts = [*field.split("|"), "", ""]
+        return cls(day, parts[0], parts[1], parts[2], parts[3])
+
+
+def sum_by_screen(counts: dict[Tally, int]) -> dict[tuple[str, str], int]:
+    """(language, node) -> screens shown, over channels and origins."""
+    out: dict[tuple[str, str], int] = {}
+    for tally, n in counts.items():
+        out[(tally.language, tally.node)] = out.get((tally.language, tally.node), 0) + n
+    return out
 
 
 class Store(Protocol):
@@ -105,6 +124,10 @@ class Store(Protocol):
 
     async def tallies(self, day: str) -> dict[tuple[str, str], int]:
         """The statistics counts of one UTC day: (language, node) -> screens shown."""
+        ...
+
+    async def tally_counts(self, day: str) -> dict[Tally, int]:
+        """Every count of one UTC day, by language, screen, channel and origin."""
         ...
 
     async def close(self) -> None:

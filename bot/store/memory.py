@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY, Delivery, Tally, expired
+from bot.store.base import DELIVERY_MEMORY, Delivery, Tally, expired, sum_by_screen
 from bot.store.pseudonym import SessionKey
 
 
@@ -15,7 +15,7 @@ class MemoryStore:
         self._sessions: dict[str, Session] = {}
         self._deliveries: dict[tuple[str, str], float] = {}
         self._failures: dict[tuple[str, str], tuple[int, float]] = {}
-        self._tallies: dict[str, dict[tuple[str, str], int]] = {}
+        self._tallies: dict[str, dict[Tally, int]] = {}
 
     async def get(self, key: SessionKey, now: float) -> Session | None:
         session = self._sessions.get(key.value)
@@ -39,7 +39,7 @@ class MemoryStore:
             self._deliveries.setdefault((delivery.channel, delivery.id), delivery.at)
         if tally is not None:
             day = self._tallies.setdefault(tally.day, {})
-            day[(tally.language, tally.node)] = day.get((tally.language, tally.node), 0) + 1
+            day[tally] = day.get(tally, 0) + 1
 
     async def answered(self, channel: str, delivery_id: str) -> bool:
         return (channel, delivery_id) in self._deliveries
@@ -66,6 +66,9 @@ class MemoryStore:
         return len(self._sessions)
 
     async def tallies(self, day: str) -> dict[tuple[str, str], int]:
+        return sum_by_screen(self._tallies.get(day, {}))
+
+    async def tally_counts(self, day: str) -> dict[Tally, int]:
         return dict(self._tallies.get(day, {}))
 
     async def close(self) -> None:

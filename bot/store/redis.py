@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.engine.session import Session
-from bot.store.base import DELIVERY_MEMORY, Delivery, Tally, expired
+from bot.store.base import DELIVERY_MEMORY, Delivery, Tally, expired, sum_by_screen
 from bot.store.pseudonym import SessionKey
 
 PREFIX = "putokaz:"
@@ -135,7 +135,11 @@ class RedisStore:
 
     async def tallies(self, day: str) -> dict[tuple[str, str], int]:
         raw = await self._redis.hgetall(self._tally(day))
-        return {Tally.parse_field(f.decode()): int(n) for f, n in raw.items()}
+        return sum_by_screen({Tally.from_field(day, f.decode()): int(n) for f, n in raw.items()})
+
+    async def tally_counts(self, day: str) -> dict[Tally, int]:
+        raw = await self._redis.hgetall(self._tally(day))
+        return {Tally.from_field(day, f.decode()): int(n) for f, n in raw.items()}
 
     async def claim_pepper(self, fingerprint: str) -> None:
         """Record this replica's pepper fingerprint, or refuse to run beside another one."""

@@ -49,6 +49,22 @@ def _m005_content_version(db: sqlite_utils.Database) -> None:
     db["content_version"].create({"id": int, "number": int}, pk="id")  # type: ignore[union-attr]
 
 
+def _m006_tally_channels(db: sqlite_utils.Database) -> None:
+    # The channel and how a conversation was opened (direct, or a link's campaign tag) join
+    # the count: still one row per combination, no session key, nothing that joins back.
+    db.execute(
+        "create table tallies_new (day text not null, language text not null, "
+        "node text not null, channel text not null default '', origin text not null default '', "
+        "count integer not null, primary key (day, language, node, channel, origin))"
+    )
+    db.execute(
+        "insert into tallies_new (day, language, node, count) "
+        "select day, language, node, count from tallies"
+    )
+    db.execute("drop table tallies")
+    db.execute("alter table tallies_new rename to tallies")
+
+
 Migrations = tuple[tuple[str, Callable[[sqlite_utils.Database], None]], ...]
 
 MIGRATIONS: Migrations = (
@@ -57,6 +73,7 @@ MIGRATIONS: Migrations = (
     ("003_delivery_failures", _m003_delivery_failures),
     ("004_tallies", _m004_tallies),
     ("005_content_version", _m005_content_version),
+    ("006_tally_channels", _m006_tally_channels),
 )
 
 
@@ -137,9 +154,10 @@ class SQLiteStore:
                 )
             if tally is not None:
                 self._conn.execute(
-                    "insert into tallies (day, language, node, count) values (?, ?, ?, 1) "
-                    "on conflict(day, language, node) do update set count = count + 1",
-                    (tally.day, tally.language, tally.node),
+                    "insert into tallies (day, language, node, channel, origin, count) "
+                    "values (?, ?, ?, ?, ?, 1) on conflict(day, language, node, channel, origin) "
+                    "do update set count = count + 1",
+                    (tally.day, tally.language, tally.node, tally.channel, tally.origin),
                 )
 
     def _write_session(self, key: SessionKey, session: Session | None) -> None:
@@ -179,9 +197,16 @@ class SQLiteStore:
 
     async def tallies(self, day: str) -> dict[tuple[str, str], int]:
         rows = self._conn.execute(
-            "select language, node, count from tallies where day = ?", (day,)
+            "select language, node, sum(count) from tallies where day = ? group by language, node",
+            (day,),
         ).fetchall()
         return {(language, node): int(count) for language, node, count in rows}
+
+    async def tally_counts(self, day: str) -> dict[Tally, int]:
+        rows = self._conn.execute(
+            "select language, node, channel, origin, count from tallies where day = ?", (day,)
+        ).fetchall()
+        return {Tally(day, *row[:4]): int(row[4]) for row in rows}
 
     async def close(self) -> None:
         self._conn.close()

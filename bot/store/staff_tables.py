@@ -81,6 +81,34 @@ def m006_flow_drafts(db: sqlite_utils.Database) -> None:
     )
 
 
+def m007_catalog_versions(db: sqlite_utils.Database) -> None:
+    db.execute(
+        "create table catalog_versions ("
+        " id integer primary key,"
+        " locale text not null,"
+        " number integer not null,"
+        " author text not null,"
+        " created real not null,"
+        " message text not null,"
+        " po text not null,"  # the whole .po file as published
+        " restored_from integer,"
+        " unique (locale, number))"
+    )
+
+
+def m008_desk_codes(db: sqlite_utils.Database) -> None:
+    # Exactly what the hotline receives (code, language, topics, minute): no session key,
+    # nothing that joins back to a person; purged after the configured days.
+    db.execute(
+        "create table desk_codes ("
+        " code text not null,"
+        " language text not null,"
+        " topics text not null,"  # JSON list of topic names
+        " at real not null)"
+    )
+    db.execute("create index desk_codes_at on desk_codes (at)")
+
+
 STAFF_MIGRATIONS: Migrations = (
     ("001_flow_versions", m001_flow_versions),
     ("002_staff_accounts", m002_staff_accounts),
@@ -88,4 +116,6 @@ STAFF_MIGRATIONS: Migrations = (
     ("004_staff_audit", m004_staff_audit),
     ("005_login_failures", m005_login_failures),
     ("006_flow_drafts", m006_flow_drafts),
+    ("007_catalog_versions", m007_catalog_versions),
+    ("008_desk_codes", m008_desk_codes),
 )

@@ -20,6 +20,7 @@ from aiohttp.typedefs import Handler
 from bot.admin.app import add_admin
 from bot.admin.content import LiveFlows, published_flows
 from bot.admin.database import open_staff
+from bot.admin.desk import DeskCodes, DeskSink
 from bot.admin.keys import CONTENT_VERSIONS, LIVE, STAFF_DATA, AdminSettings
 from bot.channels.base import ChannelRoutes
 from bot.channels.webchat.routes import WebChatRoutes
@@ -103,6 +104,12 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
             locales_dir=config.locales_dir,
             secure_cookies=config.public_url is not None,
             staff_idle=config.staff_idle,
+            clock=services.clock or time.time,
+            data_dir=config.data_dir,
+            public_url=config.public_url,
+            telegram_username=config.telegram_username,
+            viber_uri=config.viber_uri,
+            code_days=config.handoff_code_days,
         ),
     )
 
@@ -130,6 +137,8 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
 
                 sink = StaffChatSink(telegram.channel.api, config.handoff_telegram_chat)
                 conversations.handoffs.add(sink)
+            # The hotline's desk keeps the same document for its look-up page.
+            conversations.handoffs.add(DeskSink(DeskCodes(staff.conn)))
             await stack.enter_async_context(_background(_purge_forever(conversations)))
             # Published content reloads without a restart, on every replica.
             stack.push_async_callback(versions.close)

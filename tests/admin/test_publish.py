@@ -91,6 +91,23 @@ async def test_publish_changes_the_web_chat_without_restart_and_restore_brings_i
     ]
 
 
+async def test_publish_and_restore_are_counted_in_the_metrics(staff: Staff, flows: Flows) -> None:
+    from prometheus_client.parser import text_string_to_metric_families
+
+    await staff.login("erin")
+    await change_sentence(staff, old_sentence(flows), NEW)
+    assert (await publish(staff))[0] == 200
+    assert (await staff.post("/admin/history/1/restore"))[0] == 200
+    response = await staff.client.get("/metrics")
+    counts = {
+        sample.labels["kind"]: sample.value
+        for family in text_string_to_metric_families(await response.text())
+        for sample in family.samples
+        if sample.name == "putokaz_publishes_total"
+    }
+    assert counts == {"publish": 1.0, "rollback": 1.0, "other": 0.0}
+
+
 async def test_history_shows_the_diff_against_the_previous_version(
     staff: Staff, flows: Flows
 ) -> None:

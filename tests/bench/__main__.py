@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
+import time
 
 from tests.bench import engine_bench
 
@@ -21,9 +21,16 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, Python {platform.python_version()}, {platform.system()}"
 
 
+def load_average() -> str:
+    """The machine's 1/5/15-minute load averages: other work competing for the cores."""
+    return " ".join(f"{value:.2f}" for value in os.getloadavg())
+
+
 def run() -> None:
+    started = time.monotonic()
     print(f"machine: {machine()}")
-    print(f"command: make bench ({' '.join(sys.argv)})\n")
+    print("command: make bench (python -m tests.bench)")
+    print(f"load average at the start: {load_average()}\n")
     print("## Engine\n")
     print("\n".join(engine_bench.main()))
     for name in (
@@ -37,8 +44,10 @@ def run() -> None:
             module = __import__(f"tests.bench.{name}", fromlist=["main"])
         except ImportError:
             continue
-        print(f"\n## {name.removesuffix('_bench').title()}\n")
-        print("\n".join(module.main()))
+        print(f"\n## {name.removesuffix('_bench').title()}\n", flush=True)
+        print("\n".join(module.main()), flush=True)
+    print(f"\nload average at the end: {load_average()}")
+    print(f"make bench took {time.monotonic() - started:.0f} s")
 
 
 if __name__ == "__main__":

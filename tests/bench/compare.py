@@ -1,9 +1,10 @@
 """Before and after, back to back: the server's CPU per update flat out, for the code at a git
 revision and for the working tree, alternating so both see the same machine load.
 
-`python -m tests.bench.compare REV [ROUNDS]` checks REV out into a temporary worktree and
-runs `putokaz serve` from it (PYTHONPATH) and from here, ROUNDS times each (default 3),
-with the same fake Bot API, load generator and SQLite mode; prints the medians.
+`python -m tests.bench.compare BEFORE [AFTER] [ROUNDS]` checks the revisions out into
+temporary worktrees and runs `putokaz serve` from each (PYTHONPATH; without AFTER, from this
+working tree), ROUNDS times each (default 3), alternating, with the same fake Bot API, load
+generator and SQLite mode; prints the medians.
 """
 
 from __future__ import annotations
@@ -36,36 +37,45 @@ def per_update(fake: FakeTelegramAPI, data: Path, supply: Conversations) -> tupl
         return (cpu_seconds(server.pid) - before) / len(run.trips) * 1e6, run.rate
 
 
-def main(revision: str, rounds: int = 3) -> list[str]:
+def main(revision: str, after: str | None = None, rounds: int = 3) -> list[str]:
     flows = load_flows(load_config(env={}))
     supply = Conversations(flows)
-    results: dict[str, list[tuple[float, float]]] = {revision: [], "working tree": []}
+    later = after or "working tree"
+    results: dict[str, list[tuple[float, float]]] = {revision: [], later: []}
     with (
         tempfile.TemporaryDirectory() as folder,
         FakeTelegramAPI(token=TOKEN).run_in_thread() as fake,
     ):
-        old = Path(folder) / "before"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", str(old), revision],
-            cwd=REPO,
-            check=True,
-            capture_output=True,
-        )
+        trees = {revision: Path(folder) / "before", later: REPO}
+        if after is not None:
+            trees[later] = Path(folder) / "after"
+        for label, tree in trees.items():
+            if tree != REPO:
+                subprocess.run(
+                    ["git", "worktree", "add", "--detach", str(tree), label],
+                    cwd=REPO,
+                    check=True,
+                    capture_output=True,
+                )
         path = os.environ.get("PYTHONPATH")
         try:
             for number in range(rounds):
-                for label, tree in ((revision, old), ("working tree", REPO)):
+                for label, tree in trees.items():
                     os.environ["PYTHONPATH"] = str(tree)
-                    data = Path(folder) / f"data-{number}-{len(results[label])}-{label[:7]}"
+                    data = Path(folder) / f"data-{number}-{tree.name}"
                     results[label].append(per_update(fake, data, supply))
         finally:
             if path is None:
                 os.environ.pop("PYTHONPATH", None)
             else:
                 os.environ["PYTHONPATH"] = path
-            subprocess.run(
-                ["git", "worktree", "remove", "--force", str(old)], cwd=REPO, capture_output=True
-            )
+            for tree in trees.values():
+                if tree != REPO:
+                    subprocess.run(
+                        ["git", "worktree", "remove", "--force", str(tree)],
+                        cwd=REPO,
+                        capture_output=True,
+                    )
     rows = [
         f"| code | CPU per update, median of {rounds} (all) | updates/s, median |",
         "|---|---:|---:|",
@@ -79,10 +89,12 @@ def main(revision: str, rounds: int = 3) -> list[str]:
             f"| {statistics.median(rates):,.0f} |"
         )
     before = statistics.median(c for c, _ in results[revision])
-    after = statistics.median(c for c, _ in results["working tree"])
-    rows.append(f"\nafter / before: {after / before:.2f}")
+    now = statistics.median(c for c, _ in results[later])
+    rows.append(f"\nafter / before: {now / before:.2f}")
     return rows
 
 
 if __name__ == "__main__":
-    print("\n".join(main(sys.argv[1], int(sys.argv[2]) if len(sys.argv) > 2 else 3)))
+    words = sys.argv[1:]
+    count = int(words.pop()) if len(words) > 1 and words[-1].isdigit() else 3
+    print("\n".join(main(words[0], words[1] if len(words) > 1 else None, count)))

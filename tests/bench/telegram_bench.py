@@ -46,16 +46,16 @@ TOKEN = "123456:BENCH-token"
 SCALE = float(os.environ.get("PUTOKAZ_BENCH_SCALE", "1"))
 """Shorter runs for trying the benchmark out (e.g. 0.2); the recorded numbers use 1."""
 WARM_UP = 300
-SATURATION_UPDATES = int(6_000 * SCALE)
+SATURATION_UPDATES = int(4_000 * SCALE)
 CLIENTS = 50
 LOADS: tuple[tuple[float, float], ...] = (
-    (50, 8.0 * SCALE),
-    (200, 10.0 * SCALE),
-    (500, 8.0 * SCALE),
+    (50, 6.0 * SCALE),
+    (200, 8.0 * SCALE),
+    (500, 6.0 * SCALE),
 )
 """(updates/s offered, seconds)."""
 LIVE_SESSIONS = int(100_000 * SCALE)
-STATE_LOAD = (200.0, 10.0 * SCALE)
+STATE_LOAD = (200.0, 8.0 * SCALE)
 
 
 @dataclass(frozen=True)

@@ -22,7 +22,7 @@ async def test_reflection_period_then_quick_exit_leaves_nothing(
     await expect(page.locator(".msg").last).to_contain_text("reflection")
     await page.locator('[data-option="how_long"]').click()
     await expect(page.locator(".msg").last).to_contain_text("at least 30 days")
-    await page.screenshot(path=str(screenshots / "webchat-reflection.png"), full_page=True)
+    await page.screenshot(path=str(screenshots / "webchat-reflection.png"))
 
     await page.locator("#quick-exit").click()
     await page.wait_for_url("about:blank")

@@ -59,7 +59,7 @@ async def test_welcome_language_rights_hotline_without_javascript(
     await expect(page.locator('a[data-option="call"]')).to_have_attribute(
         "href", "tel:+381616384071"
     )
-    await page.screenshot(path=str(screenshots / "webchat-nojs-hotline-en.png"), full_page=True)
+    await page.screenshot(path=str(screenshots / "webchat-nojs-hotline-en.png"))
 
     before = len(posted)
     await page.reload()  # a reload after a post shows the screen again, it posts nothing

@@ -430,3 +430,21 @@ async def test_first_screen_is_small_and_nothing_leaves_loopback_but_the_exit(
     await page.wait_for_url("about:blank")
     hosts = {urlsplit(r.url).hostname for r in requests if r.url.startswith("http")}
     assert hosts == {"127.0.0.1"}, hosts
+
+
+@pytest.mark.parametrize("language", ["en", "ar", "fa", "zh_Hans"])
+async def test_screenshots_of_the_first_screen_menu_and_hotline(
+    phone: BrowserContext, web: ServerProcess, language: str, screenshots: Path
+) -> None:
+    """docs/screenshots at 360 px for `make screenshots`; here, they must render whole."""
+    page = await phone.new_page()
+    name = language.split("_")[0]
+    await page.goto(f"{web.url}/")
+    await page.locator(f'[data-option="@{language.replace("_", "-")}"]').click()
+    await on_screen(page, "welcome.menu")
+    await page.screenshot(path=str(screenshots / f"webchat-menu-{name}.png"))
+    await page.locator('[data-option="talk"]').click()
+    await on_screen(page, "hotline.start")
+    await expect(page.locator(".code .num")).to_be_in_viewport()
+    await page.screenshot(path=str(screenshots / f"webchat-hotline-{name}.png"))
+    assert await page.evaluate("document.documentElement.scrollWidth") <= 360, "no sideways scroll"

@@ -181,5 +181,7 @@ async def test_each_answered_screen_is_counted_without_a_key(
         day,
         "en",
         str(first.replies[0].node),
+        CHANNEL,
+        "direct",
         1,
     ]

@@ -110,6 +110,18 @@ async def test_screens_shown_are_counted_per_day_language_and_node(store) -> Non
     assert shown.day == "2027-01-15"
 
 
+async def test_counts_keep_the_channel_and_the_campaign_and_sum_over_them(store) -> None:  # type: ignore[no-untyped-def]
+    web = Tally.of(NOW, "fa", "rights.start", "web", "bus1")
+    await store.save(KEY, session(), None, web)
+    await store.save(KEY, session(), None, web)
+    await store.save(KEY, session(), None, Tally.of(NOW, "fa", "rights.start", "viber", ""))
+    assert await store.tally_counts(web.day) == {
+        web: 2,
+        Tally(web.day, "fa", "rights.start", "viber", ""): 1,
+    }
+    assert await store.tallies(web.day) == {("fa", "rights.start"): 3}
+
+
 async def test_failed_deliveries_are_counted_per_delivery(store) -> None:  # type: ignore[no-untyped-def]
     assert await store.delivery_failed("telegram", "5", NOW) == 1
     assert await store.delivery_failed("telegram", "5", NOW) == 2

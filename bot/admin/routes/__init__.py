@@ -2,6 +2,30 @@
 
 from __future__ import annotations
 
-from bot.admin.routes import audit, draft, files, flows, history, login, nodes, preview
+from bot.admin.routes import (
+    audit,
+    desk,
+    draft,
+    files,
+    flows,
+    history,
+    login,
+    nodes,
+    preview,
+    stats,
+    translations,
+)
 
-ROUTE_MODULES = (login, flows, nodes, files, draft, preview, history, audit)
+ROUTE_MODULES = (
+    login,
+    flows,
+    nodes,
+    files,
+    draft,
+    preview,
+    history,
+    audit,
+    translations,
+    desk,
+    stats,
+)

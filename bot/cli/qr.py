@@ -1,0 +1,88 @@
+"""`putokaz qr`: the A4 poster (SVG) or the bare QR code (PNG) of an escalation link."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from bot.cli.config import cli_config
+from bot.cli.link import _known_language, web_url
+
+
+@click.command()
+@click.option("--lang", "language", required=True, help="Language, e.g. fa, sr-Latn.")
+@click.option("--topic", help="Topic to open: its name or words of its button, e.g. reflection.")
+@click.option("--campaign", help="A label for where the poster hangs, e.g. poster1.")
+@click.option(
+    "--channel",
+    type=click.Choice(["web", "telegram", "viber"]),
+    default="web",
+    show_default=True,
+    help="Where the QR code leads.",
+)
+@click.option(
+    "--bot",
+    "telegram_username",
+    envvar="PUTOKAZ_TELEGRAM_USERNAME",
+    help="The Telegram bot's @username (default: PUTOKAZ_TELEGRAM_USERNAME).",
+)
+@click.option(
+    "--uri",
+    "viber_uri",
+    envvar="PUTOKAZ_VIBER_URI",
+    help="The Viber bot's chat URI (default: PUTOKAZ_VIBER_URI).",
+)
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="poster.svg: the A4 poster; qr.png: the QR code alone.",
+)
+def qr(
+    language: str,
+    topic: str | None,
+    campaign: str | None,
+    channel: str,
+    telegram_username: str | None,
+    viber_uri: str | None,
+    out: Path,
+) -> None:
+    """Write a poster (.svg) or a QR code (.png) for an escalation link.
+
+    \b
+    Examples:
+      putokaz qr --lang fa --topic reflection --out poster.svg
+      putokaz qr --lang ar --topic rights --campaign bus1 --out qr.png
+    """
+    from bot.admin.posters import PosterError, poster, poster_svg, qr_png
+    from bot.service.links import LinkError, escalation_link
+    from bot.service.runtime import load_flows
+    from bot.service.topics import TopicError, find_topic
+    from bot.service.web_links import WebLinks
+
+    if out.suffix not in (".svg", ".png"):
+        raise click.UsageError("--out must end in .svg (the poster) or .png (the QR code)")
+    config = cli_config()
+    flows = load_flows(config)
+    language = _known_language(flows, language)
+    try:
+        name = find_topic(flows, topic, language) if topic is not None else None
+        link = escalation_link(
+            channel,
+            flows,
+            language=language,
+            topic=name,
+            campaign=campaign,
+            telegram_username=telegram_username,
+            viber_uri=viber_uri,
+            web_url=web_url(config),
+            web_code=WebLinks(config.data_dir).code_for,
+        )
+        if out.suffix == ".png":
+            out.write_bytes(qr_png(link))
+        else:
+            out.write_text(poster_svg(poster(flows, language, name, link)), encoding="utf-8")
+    except (LinkError, TopicError, PosterError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{out}: {link}")
