@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import sys
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -128,6 +129,26 @@ def _after_the_answer(record: logging.LogRecord, error_type: type[BaseException]
     )
 
 
+class TextFormatter(logging.Formatter):
+    """`%(asctime)s %(levelname)s %(message)s`, as logging.Formatter writes it, with the
+    time's seconds formatted once a second: the stdlib re-derives them for every line."""
+
+    def __init__(self) -> None:
+        super().__init__("%(asctime)s %(levelname)s %(message)s")
+        self._second = -1
+        self._stamp = ""
+
+    def usesTime(self) -> bool:
+        return True
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
+        second = int(record.created)
+        if second != self._second:
+            self._second = second
+            self._stamp = time.strftime(self.default_time_format, self.converter(record.created))
+        return f"{self._stamp},{int(record.msecs):03d}"  # logging's default_msec_format
+
+
 class JsonFormatter(logging.Formatter):
     """`{"time": ..., "level": ..., "event": ..., <whitelisted fields>}`, one per line."""
 
@@ -160,11 +181,7 @@ def configure_logging(
     if log_file is not None:
         log_file.parent.mkdir(parents=True, exist_ok=True)
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    formatter: logging.Formatter = (
-        JsonFormatter()
-        if log_format == "json"
-        else logging.Formatter("%(asctime)s %(levelname)s %(message)s")
-    )
+    formatter: logging.Formatter = JsonFormatter() if log_format == "json" else TextFormatter()
     for handler in handlers:
         handler.setFormatter(formatter)
         handler.addFilter(Whitelist())

@@ -95,3 +95,16 @@ def test_a_library_record_in_json_is_its_source_and_error_type_only(
         "source": "aiohttp.server",
         "error": "ValueError",
     }
+
+
+def test_text_lines_are_what_logging_formatter_writes() -> None:
+    from bot.logs import TextFormatter
+
+    standard = logging.Formatter("%(asctime)s %(levelname)s %(message)s")
+    ours = TextFormatter()
+    for created in (1764633599.9995, 1764633600.0, 1764633600.25, 1764633601.5, 1764633600.75):
+        record = logging.makeLogRecord(
+            {"msg": "event=reply channel=telegram", "levelname": "INFO", "levelno": 20}
+        )
+        record.created, record.msecs = created, (created - int(created)) * 1000
+        assert ours.format(record) == standard.format(record)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Protocol
 
 from bot.engine.session import Session
@@ -57,7 +58,7 @@ class Tally:
     @classmethod
     def of(cls, now: float, language: str, node: str, channel: str = "", origin: str = "") -> Tally:
         """The count for a screen shown at `now` (seconds since the epoch)."""
-        return cls(time.strftime("%Y-%m-%d", time.gmtime(now)), language, node, channel, origin)
+        return cls(_utc_day(int(now // 86400)), language, node, channel, origin)
 
     @property
     def field(self) -> str:
@@ -138,3 +139,9 @@ class Store(Protocol):
 def expired(session: Session, now: float, ttl: float) -> bool:
     """Whether `session` has been idle longer than `ttl` at `now`."""
     return session.updated + ttl < now
+
+
+@lru_cache(maxsize=4)
+def _utc_day(days: int) -> str:
+    """`2026-12-02` for a day number since the epoch: the same all day, so made once a day."""
+    return time.strftime("%Y-%m-%d", time.gmtime(days * 86400))

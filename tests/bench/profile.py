@@ -41,6 +41,51 @@ def frame_name(frame: str) -> str:
     return f"{place}:{name}"
 
 
+PARTS = (
+    (
+        "aiohttp: serving the webhook request",
+        "aiohttp/web_protocol.py:RequestHandler._handle_request",
+    ),
+    (
+        "Putokaz's webhook handler (all below)",
+        "bot/channels/telegram/routes.py:TelegramRoutes.webhook",
+    ),
+    ("read the body and parse the JSON", "bot/channels/body.py:read_json"),
+    ("read the update", "bot/channels/telegram/inbound.py:read_update"),
+    ("pseudonym (HMAC)", "bot/store/pseudonym.py:Pseudonymizer.key"),
+    ("isolation lock", "bot/store/isolation.py:MemoryIsolation.lock"),
+    ("SQLite: duplicate check", "bot/store/sqlite.py:SQLiteStore.answered"),
+    ("SQLite: read the session", "bot/store/sqlite.py:SQLiteStore.get"),
+    ("SQLite: the one write", "bot/store/sqlite.py:SQLiteStore.save"),
+    ("engine step()", "bot/engine/step.py:step"),
+    ("hand-off code", "bot/service/handoff.py:handoff_code"),
+    ("Telegram rendering", "bot/channels/telegram/outbound.py:render_reply"),
+    ("the Bot API call (retries, HTTP)", "bot/channels/telegram/api.py:with_retries"),
+    ("  of which PTB's Bot._post wrapper and its JSON", "telegram/_bot.py:Bot._post"),
+    ("  of which aiohttp's client request", "aiohttp/client.py:ClientSession._request"),
+    ("the log line", "bot/logs.py:log_event"),
+    ("metrics", "bot/metrics.py:Metrics.latency"),
+)
+"""Parts of one update, by the function that does each (inclusive share of samples)."""
+
+
+def parts(raw: str) -> list[str]:
+    """The share of the samples in each of PARTS."""
+    inclusive: Counter[str] = Counter()
+    total = 0
+    for line in raw.splitlines():
+        stack, _, count = line.rpartition(" ")
+        if not stack or not count.isdigit():
+            continue
+        total += int(count)
+        for name in {frame_name(f) for f in stack.split(";") if f}:
+            inclusive[name] += int(count)
+    rows = ["| part of an update | share of the server's samples |", "|---|---:|"]
+    for label, name in PARTS:
+        rows.append(f"| {label} | {inclusive[name] / max(total, 1):.1%} |")
+    return rows
+
+
 def summarize(raw: str) -> list[str]:
     inclusive: Counter[str] = Counter()
     own: Counter[str] = Counter()
@@ -93,7 +138,7 @@ def main(seconds: float = 8.0) -> list[str]:
         raw = out.read_text()
         if keep := os.environ.get("PUTOKAZ_PROFILE_RAW"):
             Path(keep).write_text(raw)
-        return summarize(raw)
+        return [*parts(raw), "", *summarize(raw)]
 
 
 if __name__ == "__main__":
