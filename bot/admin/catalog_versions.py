@@ -67,6 +67,15 @@ class CatalogVersions:
         ).fetchone()
         return CatalogVersion(*row) if row else None
 
+    def latest_each(self) -> list[CatalogVersion]:
+        """The newest version of every language that has one."""
+        rows = self._conn.execute(
+            "select locale, number, author, created, message, restored_from, po "
+            "from catalog_versions where (locale, number) in "
+            "(select locale, max(number) from catalog_versions group by locale)"
+        ).fetchall()
+        return [CatalogVersion(*row) for row in rows]
+
     def history(self, locale: str, limit: int = 50) -> list[CatalogVersion]:
         rows = self._conn.execute(
             "select locale, number, author, created, message, restored_from, po "
@@ -89,6 +98,23 @@ def write_catalog(locales_dir: Path, locale: str, po: bytes) -> Path:
     if compiled.stat().st_mtime_ns <= po_time:
         os.utime(compiled, ns=(po_time + 1000, po_time + 1000))
     return path
+
+
+def sync_catalogs(conn: sqlite3.Connection, locales_dir: Path | None) -> list[str]:
+    """Write each language's newest published catalog where this replica's file is older
+    than it (another replica published it); a file changed here since (`putokaz i18n
+    update`) is kept. Returns the locales written."""
+    if locales_dir is None:
+        return []
+    written = []
+    for version in CatalogVersions(conn).latest_each():
+        path = po_path(locales_dir, version.locale)
+        po = version.po.encode("utf-8")
+        if path.is_file() and (path.read_bytes() == po or path.stat().st_mtime > version.created):
+            continue
+        write_catalog(locales_dir, version.locale, po)
+        written.append(version.locale)
+    return written
 
 
 async def publish_catalog(

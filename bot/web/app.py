@@ -18,6 +18,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot.admin.app import add_admin
+from bot.admin.catalog_versions import sync_catalogs
 from bot.admin.content import LiveFlows, published_flows
 from bot.admin.database import open_staff
 from bot.admin.desk import DeskCodes, DeskSink
@@ -61,6 +62,8 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
     # What the bot says is the newest version in staff.db (flows/ seeds a new installation);
     # flows handed in (tests) are spoken until the first publish.
     staff = open_staff(config)
+    # Catalogs another replica published, before anything reads them.
+    sync_catalogs(staff.conn, config.locales_dir)
     if services.flows is None:
         flows, number = published_flows(
             staff.versions, config.flows_dir, config.locales_dir, time.time()
@@ -142,7 +145,12 @@ def create_app(config: Config, services: Services | None = None) -> web.Applicat
             await stack.enter_async_context(_background(_purge_forever(conversations)))
             # Published content reloads without a restart, on every replica.
             stack.push_async_callback(versions.close)
-            reload = app[LIVE].reload
+            live = app[LIVE]
+
+            async def reload(number: int) -> None:
+                sync_catalogs(staff.conn, config.locales_dir)
+                await live.reload(number)
+
             await stack.enter_async_context(_background(follow(versions, reload)))
             flows = conversations.flows
             log_event("started", nodes=len(flows.nodes), languages=len(flows.languages))

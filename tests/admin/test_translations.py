@@ -4,6 +4,7 @@ edit and import show the diff before anything is taken; old English beside the n
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 import subprocess
@@ -187,3 +188,27 @@ async def test_a_changed_english_string_shows_old_and_new_english_for_review(
     assert "How long does it last?" in entry
     assert "How long is it?" in entry
     assert 'data-status="fuzzy"' in page
+
+
+async def test_a_replica_with_its_own_locales_folder_speaks_a_catalog_published_on_another(
+    tmp_path: Path,
+    config: Config,
+    client: TestClient,  # type: ignore[type-arg]
+) -> None:
+    other = tmp_path / "other-locales"
+    shutil.copytree(PROJECT_ROOT / "locales", other)
+    async with running(replace(config, locales_dir=other)) as replica:
+        assert live_text(replica, KEY) != NEW
+        staff = Staff(client)
+        await staff.login("tara")
+        status, _ = await staff.post(
+            "/admin/translations/fa/save", key=KEY, translation=NEW, status="reviewed"
+        )
+        assert status == 200
+        for _ in range(500):  # the content number's notice: within a second on SQLite
+            if live_text(replica, KEY) == NEW:
+                break
+            await asyncio.sleep(0.02)
+        assert live_text(replica, KEY) == NEW
+    assert NEW in po_path(other, "fa").read_text(encoding="utf-8")
+    msgfmt_accepts(po_path(other, "fa"))
