@@ -98,12 +98,33 @@ def print_link(
     viber_uri: str | None,
 ) -> None:
     """The link on stdout; on stderr a warning when a web link can only open on this machine."""
+    config = cli_config()
+    _, _, url = build_link(config, channel, language, topic, campaign, telegram_username, viber_uri)
+    if channel == "web" and config.public_url is None:
+        click.echo(
+            f"warning: PUTOKAZ_PUBLIC_URL is not set, so this link opens {web_url(config)}, "
+            "which only this machine can reach — set PUTOKAZ_PUBLIC_URL=https://… to the "
+            "web chat's public address",
+            err=True,
+        )
+    click.echo(url)
+
+
+def build_link(
+    config: Config,
+    channel: str,
+    language: str,
+    topic: str | None,
+    campaign: str | None,
+    telegram_username: str | None,
+    viber_uri: str | None,
+) -> tuple[Flows, str | None, str]:
+    """The flows, the topic's name and the escalation link; a user error as ClickException."""
     from bot.service.links import LinkError, escalation_link
     from bot.service.runtime import load_flows
     from bot.service.topics import TopicError, find_topic
     from bot.service.web_links import WebLinks
 
-    config = cli_config()
     flows = load_flows(config)
     language = _known_language(flows, language)
     try:
@@ -121,14 +142,7 @@ def print_link(
         )
     except (LinkError, TopicError) as error:
         raise click.ClickException(str(error)) from None
-    if channel == "web" and config.public_url is None:
-        click.echo(
-            f"warning: PUTOKAZ_PUBLIC_URL is not set, so this link opens {web_url(config)}, "
-            "which only this machine can reach — set PUTOKAZ_PUBLIC_URL=https://… to the "
-            "web chat's public address",
-            err=True,
-        )
-    click.echo(url)
+    return flows, name, url
 
 
 def web_url(config: Config) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bot.cli.config import cli_config
-from bot.cli.link import _known_language, web_url
+from bot.cli.link import build_link
 
 
 @click.command()
@@ -56,33 +56,17 @@ def qr(
       putokaz qr --lang ar --topic rights --campaign bus1 --out qr.png
     """
     from bot.admin.posters import PosterError, poster, poster_svg, qr_png
-    from bot.service.links import LinkError, escalation_link
-    from bot.service.runtime import load_flows
-    from bot.service.topics import TopicError, find_topic
-    from bot.service.web_links import WebLinks
 
     if out.suffix not in (".svg", ".png"):
         raise click.UsageError("--out must end in .svg (the poster) or .png (the QR code)")
-    config = cli_config()
-    flows = load_flows(config)
-    language = _known_language(flows, language)
+    flows, name, link = build_link(
+        cli_config(), channel, language, topic, campaign, telegram_username, viber_uri
+    )
     try:
-        name = find_topic(flows, topic, language) if topic is not None else None
-        link = escalation_link(
-            channel,
-            flows,
-            language=language,
-            topic=name,
-            campaign=campaign,
-            telegram_username=telegram_username,
-            viber_uri=viber_uri,
-            web_url=web_url(config),
-            web_code=WebLinks(config.data_dir).code_for,
-        )
         if out.suffix == ".png":
             out.write_bytes(qr_png(link))
         else:
             out.write_text(poster_svg(poster(flows, language, name, link)), encoding="utf-8")
-    except (LinkError, TopicError, PosterError) as error:
+    except PosterError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"{out}: {link}")
