@@ -5,12 +5,33 @@ A thin click command over `bot.service.links` (the link) and `bot.service.topics
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import click
 
 from bot.cli.config import cli_config
 from bot.config import Config
 from bot.engine import Flows
 from bot.engine.model import SOURCE_LANGUAGE
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def bot_names(command: F) -> F:
+    """The --bot and --uri options: the bots' names that Telegram and Viber links need."""
+    command = click.option(
+        "--uri",
+        "viber_uri",
+        envvar="PUTOKAZ_VIBER_URI",
+        help="The Viber bot's chat URI (default: PUTOKAZ_VIBER_URI).",
+    )(command)
+    return click.option(
+        "--bot",
+        "telegram_username",
+        envvar="PUTOKAZ_TELEGRAM_USERNAME",
+        help="The Telegram bot's @username (default: PUTOKAZ_TELEGRAM_USERNAME).",
+    )(command)
 
 
 @click.command()
@@ -25,18 +46,7 @@ from bot.engine.model import SOURCE_LANGUAGE
     help='Topic to open: its name or words of its button, e.g. reflection, "recover".',
 )
 @click.option("--campaign", help="A label for where the link is used, e.g. poster1.")
-@click.option(
-    "--bot",
-    "telegram_username",
-    envvar="PUTOKAZ_TELEGRAM_USERNAME",
-    help="The Telegram bot's @username (default: PUTOKAZ_TELEGRAM_USERNAME).",
-)
-@click.option(
-    "--uri",
-    "viber_uri",
-    envvar="PUTOKAZ_VIBER_URI",
-    help="The Viber bot's chat URI (default: PUTOKAZ_VIBER_URI).",
-)
+@bot_names
 @click.option(
     "--list",
     "list_topics",

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from bot.cli.config import cli_config
-from bot.cli.link import build_link
+from bot.cli.link import bot_names, build_link
 
 
 @click.command()
@@ -21,18 +21,7 @@ from bot.cli.link import build_link
     show_default=True,
     help="Where the QR code leads.",
 )
-@click.option(
-    "--bot",
-    "telegram_username",
-    envvar="PUTOKAZ_TELEGRAM_USERNAME",
-    help="The Telegram bot's @username (default: PUTOKAZ_TELEGRAM_USERNAME).",
-)
-@click.option(
-    "--uri",
-    "viber_uri",
-    envvar="PUTOKAZ_VIBER_URI",
-    help="The Viber bot's chat URI (default: PUTOKAZ_VIBER_URI).",
-)
+@bot_names
 @click.option(
     "--out",
     type=click.Path(dir_okay=False, path_type=Path),
