@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from aiohttp import web
 
+from tests.fakes.chance import fires
 from tests.fakes.threaded import LocalServer
 
 JSON = dict[str, Any]
@@ -214,14 +215,8 @@ class Fault:
     rng: random.Random
 
     def fires(self) -> bool:
-        """Whether this call fails; counts down `times` only when it does."""
-        if self.times is not None and self.times <= 0:
-            return False
-        if self.ratio is not None and self.rng.random() >= self.ratio:
-            return False
-        if self.times is not None:
-            self.times -= 1
-        return True
+        """Whether this call is hit; counts down `times` only when it is."""
+        return fires(self)
 
 
 @dataclass(slots=True)
@@ -235,13 +230,8 @@ class Trouble:
     rng: random.Random
 
     def fires(self) -> bool:
-        if self.times is not None and self.times <= 0:
-            return False
-        if self.ratio is not None and self.rng.random() >= self.ratio:
-            return False
-        if self.times is not None:
-            self.times -= 1
-        return True
+        """Whether this call is hit; counts down `times` only when it is."""
+        return fires(self)
 
 
 class FakeTelegramAPI(LocalServer):

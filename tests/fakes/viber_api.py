@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 import aiohttp
 from aiohttp import web
 
+from tests.fakes.chance import fires
 from tests.fakes.threaded import LocalServer
 
 if TYPE_CHECKING:
@@ -155,13 +156,8 @@ class _Fault:
     rng: random.Random
 
     def fires(self, method: str) -> bool:
-        if self.method not in (None, method) or self.times == 0:
-            return False
-        if self.ratio is not None and self.rng.random() >= self.ratio:
-            return False
-        if self.times is not None:
-            self.times -= 1
-        return True
+        """Whether a call of `method` is hit; counts down `times` only when it is."""
+        return self.method in (None, method) and fires(self)
 
 
 @dataclass
@@ -175,13 +171,8 @@ class _Trouble:
     rng: random.Random
 
     def fires(self, method: str) -> bool:
-        if self.method not in (None, method) or self.times == 0:
-            return False
-        if self.ratio is not None and self.rng.random() >= self.ratio:
-            return False
-        if self.times is not None:
-            self.times -= 1
-        return True
+        """Whether a call of `method` is hit; counts down `times` only when it is."""
+        return self.method in (None, method) and fires(self)
 
 
 def status_body(status: int, message: str | None = None) -> dict[str, Any]:
